@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * STREAM-style triads over P floats, the bandwidth reference: {@code inPlace} is a[i] = a[i] + s*b[i] (2 reads,
  * 1 write of a line already read: 3 passes, no write-allocate), {@code classic} is STREAM's a[i] = b[i] + s*c[i]
  * (counted as 3 passes, as STREAM does, although a write-allocate cache reads a too). With threads = 2 the range is
- * split in two halves run on two threads, always (no small-P cut-off), so at small P it shows the hand-off cost.
+ * split in two halves run on the calling thread and one worker ({@link Halves}), always (no small-P cut-off), so at
+ * small P it shows the hand-off cost; a worker that is late (not scheduled) leaves both halves to the caller.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
