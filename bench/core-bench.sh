@@ -108,15 +108,16 @@ LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 T0="$(date +%s)"
 if [ "$SMOKE" = 1 ]; then
   Q=(-f 1 -wi 1 -w 200ms -i 1 -r 200ms)
-  jmh main "$DIR" "$TRIAD" -p P=1000,1000000 "${Q[@]}"
+  jmh main "$DIR" "$TRIAD" -p P=1000,1000000 -prof gc "${Q[@]}"
   jmh extras "$SCALAR" "$BUF" "$CLASSIC" -p P=1000000 -p method=bloop "${Q[@]}"
 else
   # Settings: the vector kernels need ~2 iterations of warm-up (C2 compiles the Vector API intrinsics); one
-  # fork per point keeps the whole run near 13 minutes. 10^8 gets longer iterations (a call there is ~0.1-0.5 s).
+  # fork per point keeps the whole run near 12 minutes. 10^8 gets longer iterations (a call there is ~0.1-0.5 s).
+  # -prof gc records the bytes allocated per call (the in-place path should allocate none).
   S=(-f 1 -wi 3 -w 600ms -i 4 -r 600ms)
   L=(-f 1 -wi 2 -w 1s -i 3 -r 1500ms)
-  jmh main "$DIR" "$TRIAD" -p P=1000,10000,100000,1000000,10000000 "${S[@]}"
-  jmh large "$DIR" "$TRIAD" "$CLASSIC" -p P=100000000 "${L[@]}"
+  jmh main "$DIR" "$TRIAD" -p P=1000,10000,100000,1000000,10000000 -prof gc "${S[@]}"
+  jmh large "$DIR" "$TRIAD" "$CLASSIC" -p P=100000000 -prof gc "${L[@]}"
   # Where two threads start to pay: bloop and mixed just above the core's 2^17 single-thread cut-off.
   jmh crossover "$DIR" "$TRIAD" -p P=131072,262144,524288 -p method=bloop,mixed "${S[@]}"
   # Cache cliff of this machine: triads whose 2 arrays are 114 MB and 229 MB; classic triad at 10^7.
