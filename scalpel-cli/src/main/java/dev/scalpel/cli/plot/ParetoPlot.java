@@ -16,7 +16,7 @@ import dev.scalpel.cli.io.AtomicFiles;
  * the floor as hollow triangles, and the caption says so.
  */
 public final class ParetoPlot {
-  static final int WIDTH = 860;
+  static final int WIDTH = 1000;
   static final int HEIGHT = 560;
   private static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
@@ -51,7 +51,7 @@ public final class ParetoPlot {
 
   static void draw(Canvas c, Labels labels, List<Series> series) {
     double left = 90;
-    double right = WIDTH - 230;
+    double right = WIDTH - 330;
     double top = 50;
     double bottom = HEIGHT - 70;
     List<Double> xs = new ArrayList<>();

@@ -60,7 +60,7 @@ class SweepRunnerTest {
       assertTrue(Files.size(out.resolve(r.get("run_dir")).resolve("trajectory.csv")) > 100);
     }
     BufferedImage png = ImageIO.read(out.resolve("pareto.png").toFile());
-    assertEquals(860, png.getWidth());
+    assertEquals(1000, png.getWidth());
     String svg = Files.readString(out.resolve("pareto.svg"));
     assertEquals(3, svg.split("<polyline").length - 1, "one line per method");
     assertTrue(svg.contains(">mixed<") && svg.contains(">bloop ema=1<"));
