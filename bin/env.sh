@@ -48,4 +48,8 @@ scalpel_find_maven() {
     fi
   fi
   export MVN="mvn"
+  # Maven 3.8's bundled Guava calls sun.misc.Unsafe; JDK 24+ warns about it on every build unless allowed.
+  if [ -z "${MAVEN_OPTS:-}" ] && [ "$(scalpel_java_major "$JAVA")" -ge 24 ]; then
+    export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow"
+  fi
 }
