@@ -8,6 +8,12 @@ class DelegatingKernel extends Kernel {
   final Kernel inner;
   final Set<String> threads = ConcurrentHashMap.newKeySet();
   volatile boolean failInWorkers;
+  /**
+   * When set, the calling thread waits (up to 10 s) in its chunks until a pool worker has run one, so a test can
+   * rely on the workers really taking part even when a loaded machine is slow to wake them.
+   */
+  volatile boolean awaitWorker;
+  private volatile boolean workerSeen;
 
   DelegatingKernel(Kernel inner) {
     this.inner = inner;
@@ -16,7 +22,16 @@ class DelegatingKernel extends Kernel {
   private void note() {
     String name = Thread.currentThread().getName();
     threads.add(name);
-    if (failInWorkers && name.startsWith("scalpel-worker")) {
+    boolean worker = name.startsWith("scalpel-worker");
+    if (worker) {
+      workerSeen = true;
+    } else if (awaitWorker) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!workerSeen && System.nanoTime() < deadline) {
+        Thread.yield();
+      }
+    }
+    if (failInWorkers && worker) {
       throw new IllegalStateException("kernel failure in " + name);
     }
   }

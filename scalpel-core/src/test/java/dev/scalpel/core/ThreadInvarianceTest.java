@@ -47,6 +47,7 @@ class ThreadInvarianceTest {
   static Result run(GradientSurgery s) {
     SurgeryState st = s.init(template);
     DelegatingKernel spy = new DelegatingKernel(Kernel.DEFAULT);
+    spy.awaitWorker = s.threads() > 1;
     st.runner.kernel = spy;
     float[][][] d = new float[STEPS][][];
     for (int k = 0; k < STEPS; k++) {
@@ -116,16 +117,10 @@ class ThreadInvarianceTest {
     SurgeryState st = s.init(template);
     DelegatingKernel spy = new DelegatingKernel(Kernel.DEFAULT);
     spy.failInWorkers = true;
+    spy.awaitWorker = true;
     st.runner.kernel = spy;
-    IllegalStateException e = null;
-    for (int attempt = 0; attempt < 20 && e == null; attempt++) { // the worker may not win a chunk every time
-      try {
-        s.direction(mains[0], auxes[0], st);
-      } catch (IllegalStateException caught) {
-        e = caught;
-      }
-    }
-    assertTrue(e != null && e.getMessage().contains("kernel failure in scalpel-worker"), String.valueOf(e));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.direction(mains[0], auxes[0], st));
+    assertTrue(e.getMessage().contains("kernel failure in scalpel-worker-2-1"), e.getMessage());
     Result after = run(s);
     Result reference = run(s.withThreads(1));
     for (int k = 0; k < STEPS; k++) {
