@@ -55,7 +55,14 @@ final class StepRunner implements WorkerPool.ChunkTask {
     this.bgm = null;
     this.bga = null;
     this.bout = null;
-    ensureScratch(workers);
+    if (state.method == Method.MIXED) { // only mixed with out aliasing an input stages arrays (see COMBINE2)
+      for (int t = 0; t < out.length; t++) {
+        if (out[t] == gm[t] || out[t] == ga[t]) {
+          ensureScratch(workers);
+          break;
+        }
+      }
+    }
   }
 
   void bind(FloatBuffer[] gm, FloatBuffer[] ga, FloatBuffer[] out, int workers) {

@@ -101,6 +101,23 @@ class SnapshotTest {
     assertSameState(straight, resumed);
   }
 
+  @Test
+  void skipCountersSurviveARestore() {
+    GradientSurgery s = GradientSurgery.parse("dynamic-barrier:nonfinite=skip,ema=0.5");
+    Random rnd = new Random(12);
+    SurgeryState st = s.init(T.gaussian(rnd, T.SMALL, 1));
+    advance(s, st, rnd, T.SMALL, 2);
+    float[][] bad = T.gaussian(rnd, T.SMALL, 1);
+    bad[0][3] = Float.NaN;
+    s.direction(bad, bad, st);
+    s.direction(bad, bad, st);
+    advance(s, st, rnd, T.SMALL, 1);
+    SurgeryState back = s.restore(st.snapshot(), T.SMALL);
+    assertEquals(3, back.step());
+    assertEquals(2, back.skippedSteps());
+    assertSameState(st, back);
+  }
+
   /** Decodes a snapshot by the format documented in Snapshots, independently of its reader. */
   @Test
   void theBytesFollowTheDocumentedFormat() {
