@@ -48,13 +48,21 @@ final class StepRunner implements WorkerPool.ChunkTask {
     this.layout = state.layout;
   }
 
-  void bind(float[][] gm, float[][] ga, float[][] out) {
+  void bind(float[][] gm, float[][] ga, float[][] out, int workers) {
     this.gm = gm;
     this.ga = ga;
     this.out = out;
     this.bgm = null;
     this.bga = null;
     this.bout = null;
+    if (state.method == Method.MIXED) { // only mixed with out aliasing an input stages arrays (see COMBINE2)
+      for (int t = 0; t < out.length; t++) {
+        if (out[t] == gm[t] || out[t] == ga[t]) {
+          ensureScratch(workers);
+          break;
+        }
+      }
+    }
   }
 
   void bind(FloatBuffer[] gm, FloatBuffer[] ga, FloatBuffer[] out, int workers) {
@@ -64,6 +72,10 @@ final class StepRunner implements WorkerPool.ChunkTask {
     this.bgm = gm;
     this.bga = ga;
     this.bout = out;
+    ensureScratch(workers);
+  }
+
+  private void ensureScratch(int workers) {
     if (scratch.length < workers) {
       scratch = new float[workers][3 * Layout.CHUNK];
     }
@@ -143,12 +155,21 @@ final class StepRunner implements WorkerPool.ChunkTask {
         }
       }
       case COMBINE2 -> {
-        float[] o = s != null ? s : out[t];
-        int oo = s != null ? 2 * Layout.CHUNK : off;
-        acc[4 * c] = kernel.combine2(g, go, a, ao, o, oo, n, c1, c2);
-        if (s != null) {
-          FloatBuffer bo = bout[t];
-          bo.put(bo.position() + off, s, oo, n);
+        // mixed has no DOTS pass to vet its inputs first: a chunk is written only when its direction is finite,
+        // so a chunk with a NaN/Inf keeps its inputs intact even when out aliases g_main or g_aux, and the error
+        // can name the right gradient and element. Aliased arrays are staged through the scratch (in cache).
+        boolean staged = s == null && (out[t] == gm[t] || out[t] == ga[t]);
+        float[] o = s != null ? s : staged ? scratch[worker] : out[t];
+        int oo = s != null ? 2 * Layout.CHUNK : staged ? 0 : off;
+        float check = kernel.combine2(g, go, a, ao, o, oo, n, c1, c2);
+        acc[4 * c] = check;
+        if (!Float.isNaN(check)) {
+          if (s != null) {
+            FloatBuffer bo = bout[t];
+            bo.put(bo.position() + off, s, oo, n);
+          } else if (staged) {
+            System.arraycopy(o, 0, out[t], off, n);
+          }
         }
       }
       default -> throw new AssertionError(pass);

@@ -132,7 +132,7 @@ final class Surgery implements GradientSurgery {
     checkArrays(gMain, sizes, "gMain");
     checkArrays(gAux, sizes, "gAux");
     checkArrays(out, sizes, "out");
-    state.runner.bind(gMain, gAux, out);
+    state.runner.bind(gMain, gAux, out, threads);
     try {
       step(state);
     } finally {

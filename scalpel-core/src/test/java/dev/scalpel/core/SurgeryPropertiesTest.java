@@ -56,6 +56,44 @@ class SurgeryPropertiesTest {
     return new Run(main, aux, T.mix(rnd, base, 1, null, 0, 0.6));
   }
 
+  // ---------------------------------------------------------------- random configurations vs the reference
+
+  @Provide
+  Arbitrary<SurgeryConfig> anyConfig() {
+    Arbitrary<Method> method = Arbitraries.of(Method.class);
+    Arbitrary<Double> lambda = Arbitraries.oneOf(Arbitraries.of(0.0, 1.0),
+        Arbitraries.doubles().between(0, 20).ofScale(6));
+    Arbitrary<Double> eps = Arbitraries.of(0.0, 1e-7, 1e-3, 0.5, 10.0);
+    Arbitrary<InitMode> init = Arbitraries.of(InitMode.class);
+    return net.jqwik.api.Combinators.combine(method, lambda, emaRate(), eps, init, Arbitraries.longs(),
+        Arbitraries.of(true, false), Arbitraries.of(true, false)).as((m, l, e, ep, in, seed, rescale, ratio) ->
+        new SurgeryConfig(m, l, e, in, seed, rescale, ratio && m == Method.BLOOP, ep, NonFinitePolicy.THROW));
+  }
+
+  /**
+   * The golden comparison of GoldenReferenceTest on random configurations, sizes and histories (same tolerance,
+   * same justification: 1e-5 of the terms' absolute sum, ~100× the float rounding of a few steps).
+   */
+  @Property(tries = 150)
+  void anyConfigurationMatchesTheReference(@ForAll("anyConfig") SurgeryConfig config, @ForAll("sizes") int[] sizes,
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int steps) {
+    GradientSurgery surgery = GradientSurgery.of(config).withThreads(1);
+    Run r = run(seed, sizes, steps);
+    SurgeryState state = surgery.init(r.template());
+    ReferenceSurgery ref = ReferenceSurgery.of(config);
+    switch (config.method()) {
+      case MIXED -> ref.start(null, null);
+      case BLOOP, DYNAMIC_BARRIER -> ref.start(T.emas(state, false), null);
+      default -> ref.start(T.emas(state, false), T.emas(state, true));
+    }
+    for (int k = 0; k < steps; k++) {
+      float[][] d = surgery.direction(r.main()[k], r.aux()[k], state);
+      double[] expected = ref.step(r.main()[k], r.aux()[k]);
+      GoldenReferenceTest.assertClose(expected, ref.magnitude, ReferenceSurgery.flatten(d), 1,
+          config.toSpec() + " step " + k);
+    }
+  }
+
   // ---------------------------------------------------------------- bloop: the correction is orthogonal to e
 
   /**
