@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.scalpel.djl.BatchBuffer;
 
 /**
  * Mean cross-entropy and accuracy of a classifier over a data set, in inference mode. Logits come back to Java and
@@ -18,7 +19,7 @@ final class Evaluation {
   record Result(double loss, double accuracy) {
   }
 
-  static Result evaluate(Block block, ParameterStore store, NDManager parent, InputBuffer buffer, float[] x,
+  static Result evaluate(Block block, ParameterStore store, NDManager parent, BatchBuffer buffer, float[] x,
       int[] y, int count) {
     double loss = 0;
     long correct = 0;

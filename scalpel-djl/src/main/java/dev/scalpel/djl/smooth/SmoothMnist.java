@@ -8,6 +8,7 @@ import ai.djl.training.loss.Loss;
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.core.Method;
 import dev.scalpel.djl.AuxiliaryLoss;
+import dev.scalpel.djl.BatchBuffer;
 import dev.scalpel.djl.GradientPath;
 import dev.scalpel.djl.LossFunction;
 import dev.scalpel.djl.StepResult;
@@ -307,7 +308,7 @@ public final class SmoothMnist {
         }
         out.onStart(step.steps(), total);
 
-        InputBuffer images = new InputBuffer(Math.max(cfg.batchSize(), EVAL_BATCH), WIDTHS[0]);
+        BatchBuffer images = new BatchBuffer(Math.max(cfg.batchSize(), EVAL_BATCH), WIDTHS[0]);
         long[] labels = new long[cfg.batchSize()];
         int batchSize = cfg.batchSize();
         Loss ce = Loss.softmaxCrossEntropyLoss();
@@ -430,8 +431,11 @@ public final class SmoothMnist {
     }
   }
 
-  /** The normalised MNIST arrays, loaded once per data directory and kept for later runs of the process. */
-  static Data data(Path dataDir) {
+  /**
+   * The normalised MNIST arrays ({@code (x/255 − 0.1307)/0.3081}, row-major 784 wide; labels 0..9), loaded once per
+   * data directory and kept for later runs of the process (about 220 MB).
+   */
+  public static Data data(Path dataDir) {
     Path key = dataDir == null ? Mnist.defaultDataDir() : dataDir;
     Data d = cached;
     if (d != null && d.key.equals(key)) {
@@ -450,7 +454,16 @@ public final class SmoothMnist {
     }
   }
 
-  record Data(Path key, float[] trainX, int[] trainY, float[] testX, int[] testY) {
+  /**
+   * MNIST as arrays.
+   *
+   * @param key    the data directory it came from
+   * @param trainX training images, 60000 × 784
+   * @param trainY training labels
+   * @param testX  test images, 10000 × 784
+   * @param testY  test labels
+   */
+  public record Data(Path key, float[] trainX, int[] trainY, float[] testX, int[] testY) {
   }
 
   static double[] logspace(double from, double to, int n) {
