@@ -30,7 +30,8 @@ public interface Task {
   TaskSettings settings(TaskOptions options);
 
   /**
-   * Runs one training with {@code method} (its λ already set) and writes {@code runDir/trajectory.csv}.
+   * Runs one training with {@code method} (its λ already set) and writes its trajectory into {@code runDir}
+   * ({@code trajectory.csv}; smooth-mnist: {@code metrics.csv}, one row per epoch).
    * A run interrupted midway may be resumed by calling again with the same {@code runDir}; tasks that
    * checkpoint pick up where they stopped, the others start again.
    */

@@ -11,6 +11,7 @@ public final class Tasks {
   static {
     TASKS.put("toy2d", Toy2dTask::new);
     TASKS.put("quadratic", QuadraticTask::new);
+    TASKS.put("smooth-mnist", SmoothMnistTask::new);
   }
 
   private Tasks() {
