@@ -93,15 +93,17 @@ final class Axis {
       for (int k = a; k <= b; k += step) {
         ticks.add(new Tick(Math.pow(10, k), "1e" + k));
       }
-      if (ticks.size() < 3) {
+      if (ticks.size() < 3) { // less than ~2 decades: label the mantissas too
+        int[] mantissas = span < 1 ? new int[] {2, 3, 4, 5, 6, 7, 8, 9} : new int[] {2, 5};
         for (int k = a - 1; k <= b; k++) {
-          for (int m : new int[] {2, 5}) {
+          for (int m : mantissas) {
             double v = m * Math.pow(10, k);
             if (v >= lo && v <= hi) {
-              ticks.add(new Tick(v, String.format(Locale.ROOT, "%.3g", v)));
+              ticks.add(new Tick(v, plain(v)));
             }
           }
         }
+        ticks.sort((x, y) -> Double.compare(x.value(), y.value()));
       }
       return ticks;
     }
@@ -110,9 +112,14 @@ final class Axis {
     double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
     for (double v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
       double r = Math.abs(v) < step * 1e-9 ? 0 : v;
-      ticks.add(new Tick(r, String.format(Locale.ROOT, "%.4g", r)));
+      ticks.add(new Tick(r, plain(r)));
     }
     return ticks;
+  }
+
+  /** A tick label such as {@code 0.5}, {@code 2}, {@code 0.97}. */
+  static String plain(double v) {
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
   }
 
   record Tick(double value, String label) {
