@@ -4,7 +4,6 @@ import dev.scalpel.cli.io.Progress;
 import dev.scalpel.cli.sweep.LambdaGrid;
 import dev.scalpel.cli.sweep.SweepRunner;
 import dev.scalpel.cli.task.Task;
-import dev.scalpel.cli.task.TaskOptions;
 import dev.scalpel.cli.task.TaskSettings;
 import dev.scalpel.cli.task.Tasks;
 import dev.scalpel.core.GradientSurgery;
@@ -14,13 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-    description = {"Run a task for every method × λ; write DIR/results.csv, DIR/runs/*/trajectory.csv and the",
-        "Pareto plots DIR/*.png and DIR/*.svg. Re-running the same command resumes: finished runs are kept.",
-        "Tasks: toy2d, quadratic (and smooth-mnist where built in)."})
+    description = {"Run a task for every method × λ; write DIR/results.csv, one trajectory per run under",
+        "DIR/runs/, and the Pareto plots DIR/*.png and DIR/*.svg. Re-running the same command resumes:",
+        "finished runs are kept. Tasks: toy2d, quadratic, smooth-mnist."})
 public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--task", required = true, description = "toy2d | quadratic | smooth-mnist")
@@ -38,28 +38,13 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "output directory (created; resumed if it exists)")
   Path out;
 
-  @Option(names = "--seed", description = "random seed of data, initialisation and shuffling (default 0)")
-  Long seed;
-
-  @Option(names = "--steps", description = "toy2d: gradient steps (default 5000)")
-  Integer steps;
-
-  @Option(names = "--epochs", description = "quadratic: 1000 by default; smooth-mnist: 25")
-  Integer epochs;
-
-  @Option(names = "--lr", description = "learning rate (toy2d 0.1, quadratic 1e-3, smooth-mnist 3e-4)")
-  Double lr;
-
-  @Option(names = "--batch-size", description = "minibatch size (quadratic 64, smooth-mnist 256)")
-  Integer batchSize;
-
-  @Option(names = "--max-steps-per-epoch", description = "smooth-mnist: cap on steps per epoch (0 = all)")
-  Integer maxStepsPerEpoch;
+  @Mixin
+  TaskFlags flags = new TaskFlags();
 
   @Override
   public Integer call() throws Exception {
     Task t = Tasks.byName(task);
-    TaskSettings settings = t.settings(new TaskOptions(steps, epochs, lr, batchSize, seed, maxStepsPerEpoch));
+    TaskSettings settings = t.settings(flags.options());
     List<GradientSurgery> ms = new ArrayList<>();
     for (String spec : methods) {
       ms.add(GradientSurgery.parse(spec));

@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,23 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
 
-  @Option(names = "--seed", description = "random seed (default 0)")
-  Long seed;
-
-  @Option(names = "--steps", description = "toy2d: gradient steps")
-  Integer steps;
-
-  @Option(names = "--epochs", description = "epochs (quadratic, smooth-mnist)")
-  Integer epochs;
-
-  @Option(names = "--lr", description = "learning rate")
-  Double lr;
-
-  @Option(names = "--batch-size", description = "minibatch size")
-  Integer batchSize;
-
-  @Option(names = "--max-steps-per-epoch", description = "smooth-mnist: cap on steps per epoch (0 = all)")
-  Integer maxStepsPerEpoch;
+  @Mixin
+  TaskFlags flags = new TaskFlags();
 
   @Override
   public Integer call() throws Exception {
@@ -90,8 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--resume " + dir + ": no run.properties there; start a run with "
             + "scalpel train --task T --method SPEC --out DIR");
       }
-      if (steps != null || epochs != null || lr != null || batchSize != null || seed != null
-          || maxStepsPerEpoch != null) {
+      if (flags.any()) {
         throw new IllegalArgumentException("--resume continues with the recorded settings; leave out --steps, "
             + "--epochs, --lr, --batch-size, --seed and --max-steps-per-epoch");
       }
@@ -121,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (f.lambda != null) {
         method = method.withLambda(f.lambda);
       }
-      settings = task.settings(new TaskOptions(steps, epochs, lr, batchSize, seed, maxStepsPerEpoch));
+      settings = task.settings(flags.options());
       dir = f.out;
       Files.createDirectories(dir);
       StringBuilder b = new StringBuilder("# scalpel train: what this run was started with\n");
