@@ -97,6 +97,8 @@ public final class TwoLossStep implements AutoCloseable {
   private final FloatBuffer[] paramArrayReadOnly;
   private final Set<AnalyticLoss> bound = Collections.newSetFromMap(new IdentityHashMap<>());
 
+  private final long[] phaseNanos = new long[6];
+  private long timedSteps;
   private SurgeryState state;
   private long steps;
   private boolean closed;
@@ -187,6 +189,7 @@ public final class TwoLossStep implements AutoCloseable {
     if (main == null || aux == null) {
       throw new IllegalArgumentException("main and auxiliary losses must not be null");
     }
+    long t0 = System.nanoTime();
     bindParameters();
     double mainLoss;
     double auxLoss;
@@ -197,8 +200,10 @@ public final class TwoLossStep implements AutoCloseable {
           NativeViews.copy(paramViews[t], paramArrays[t]);
         }
       }
+      long t1 = System.nanoTime();
       mainLoss = backward(main, sm, "main");
       fetchGradViews();
+      long t2 = System.nanoTime();
       FloatBuffer[] gm;
       FloatBuffer[] ga;
       FloatBuffer[] out;
@@ -238,8 +243,10 @@ public final class TwoLossStep implements AutoCloseable {
       if (state == null) {
         state = initState(gm, ga);
       }
+      long t3 = System.nanoTime();
       surgery.direction(gm, ga, state, out);
       boolean skipped = state.lastStepSkipped();
+      long t4 = System.nanoTime();
       if (!skipped) {
         if (path == GradientPath.ARRAYS) {
           optimiser.updateInPlace(paramArrays, mainArrays);
@@ -251,8 +258,29 @@ public final class TwoLossStep implements AutoCloseable {
         }
       }
       steps++;
+      long t5 = System.nanoTime();
+      phaseNanos[0] += t1 - t0;
+      phaseNanos[1] += t2 - t1;
+      phaseNanos[2] += t3 - t2;
+      phaseNanos[3] += t4 - t3;
+      phaseNanos[4] += t5 - t4;
+      phaseNanos[5] += t5 - t0;
+      timedSteps++;
       return new StepResult(steps, mainLoss, auxLoss, skipped, state.lastRatio());
     }
+  }
+
+  /** Mean time per step of each phase since construction or {@link #resetTimings()}. */
+  public StepTimings timings() {
+    double n = Math.max(1, timedSteps) * 1e6;
+    return new StepTimings(timedSteps, phaseNanos[0] / n, phaseNanos[1] / n, phaseNanos[2] / n, phaseNanos[3] / n,
+        phaseNanos[4] / n, phaseNanos[5] / n);
+  }
+
+  /** Restarts the {@link #timings()} accumulation. */
+  public void resetTimings() {
+    java.util.Arrays.fill(phaseNanos, 0);
+    timedSteps = 0;
   }
 
   private SurgeryState initState(FloatBuffer[] gm, FloatBuffer[] ga) {

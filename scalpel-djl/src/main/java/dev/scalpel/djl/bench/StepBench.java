@@ -91,6 +91,11 @@ public final class StepBench {
           b.step((counter[idx]++) % perEpoch);
         }
       }
+      for (Bench b : benches.values()) {
+        if (b instanceof StepVariant sv) {
+          sv.step.resetTimings();
+        }
+      }
       Map<String, List<Double>> times = new LinkedHashMap<>();
       for (String name : benches.keySet()) {
         times.put(name, new ArrayList<>());
@@ -119,6 +124,18 @@ public final class StepBench {
         double med = median(e.getValue());
         System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), med,
             mean(e.getValue()), quantile(e.getValue(), 0.9), med / baseMed, med / autoMed);
+      }
+      System.out.println();
+      System.out.println("Phases of the two-gradient step (mean ms/step over the timed steps):");
+      System.out.println();
+      System.out.println("| variant | prepare | main fwd+bwd | auxiliary | surgery | optimiser | total |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      for (Map.Entry<String, Bench> e : benches.entrySet()) {
+        if (e.getValue() instanceof StepVariant sv) {
+          dev.scalpel.djl.StepTimings t = sv.step.timings();
+          System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(),
+              t.prepare(), t.main(), t.auxiliary(), t.surgery(), t.optimiser(), t.total());
+        }
       }
       for (Bench b : benches.values()) {
         b.close();
@@ -171,11 +188,52 @@ public final class StepBench {
         tb.add((t2 - t1) / 1e6);
       }
     }
-    System.out.printf(Locale.ROOT, "%n### bloop direction alone, 235,146 parameters (%d thread(s))%n%n", threads);
-    System.out.println("| gradients in | median ms | mean ms |");
+    Adam adamA = Adam.withLearningRate(1e-4);
+    Adam adamB = Adam.withLearningRate(1e-4);
+    adamA.init(sizes);
+    adamB.init(sizes);
+    float[][] pa = new float[sizes.length][];
+    FloatBuffer[] pb = new FloatBuffer[sizes.length];
+    for (int t = 0; t < sizes.length; t++) {
+      pa[t] = gm[t].clone();
+      pb[t] = ByteBuffer.allocateDirect(4 * sizes[t]).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      pb[t].put(0, gm[t]);
+    }
+    SpectralNormLoss lip = new SpectralNormLoss(1, 0);
+    List<dev.scalpel.djl.ParameterInfo> infos = new ArrayList<>();
+    int[][] shapes = {{256, 784}, {256}, {128, 256}, {128}, {10, 128}, {10}};
+    for (int t = 0; t < sizes.length; t++) {
+      long[] dims = Arrays.stream(shapes[t]).asLongStream().toArray();
+      infos.add(new dev.scalpel.djl.ParameterInfo(t, "p" + t, new ai.djl.ndarray.types.Shape(dims)));
+    }
+    lip.bind(infos);
+    List<Double> tc = new ArrayList<>();
+    List<Double> td = new ArrayList<>();
+    List<Double> te = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      long t0 = System.nanoTime();
+      adamA.updateInPlace(pa, ga);
+      long t1 = System.nanoTime();
+      adamB.updateInPlace(pb, ba);
+      long t2 = System.nanoTime();
+      lip.valueAndGradient(pb, outA);
+      long t3 = System.nanoTime();
+      if (i >= 500) {
+        tc.add((t1 - t0) / 1e6);
+        td.add((t2 - t1) / 1e6);
+        te.add((t3 - t2) / 1e6);
+      }
+    }
+    System.out.printf(Locale.ROOT, "%n### Components alone, 235,146 parameters (surgery threads %d)%n%n", threads);
+    System.out.println("| component | median ms | mean ms |");
     System.out.println("|---|---:|---:|");
-    System.out.printf(Locale.ROOT, "| Java float[][] | %.4f | %.4f |%n", median(ta), mean(ta));
-    System.out.printf(Locale.ROOT, "| direct FloatBuffer[] (as tensor views) | %.4f | %.4f |%n", median(tb), mean(tb));
+    System.out.printf(Locale.ROOT, "| bloop direction, Java float[][] | %.4f | %.4f |%n", median(ta), mean(ta));
+    System.out.printf(Locale.ROOT, "| bloop direction, direct FloatBuffer[] (as tensor views) | %.4f | %.4f |%n",
+        median(tb), mean(tb));
+    System.out.printf(Locale.ROOT, "| Adam update, Java float[][] | %.4f | %.4f |%n", median(tc), mean(tc));
+    System.out.printf(Locale.ROOT, "| Adam update, direct FloatBuffer[] | %.4f | %.4f |%n", median(td), mean(td));
+    System.out.printf(Locale.ROOT, "| spectral aux loss + gradient (1 power iteration, Java) | %.4f | %.4f |%n",
+        median(te), mean(te));
   }
 
   interface Bench extends AutoCloseable {
