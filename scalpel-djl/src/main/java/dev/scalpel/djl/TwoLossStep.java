@@ -204,15 +204,17 @@ public final class TwoLossStep implements AutoCloseable {
       mainLoss = backward(main, sm, "main");
       fetchGradViews();
       long t2 = System.nanoTime();
+      // where each gradient lives: NATIVE keeps them in the gradient tensors where it can; the array paths copy
       FloatBuffer[] gm;
       FloatBuffer[] ga;
       FloatBuffer[] out;
+      boolean arrays = path != GradientPath.NATIVE;
       if (aux instanceof AuxiliaryLoss.Autograd a) {
-        copyGradients(mainArrays);
+        copyGradients(mainArrays); // needed on every path: the auxiliary backward pass reuses the gradient tensors
         zeroGradients();
         auxLoss = backward(a.loss(), sm, "auxiliary");
         gm = mainBuffers;
-        if (path == GradientPath.ARRAYS) {
+        if (arrays) {
           copyGradients(auxArrays);
           ga = auxBuffers;
           out = mainBuffers;
@@ -225,20 +227,20 @@ public final class TwoLossStep implements AutoCloseable {
         if (bound.add(al)) {
           al.bind(infos);
         }
-        if (path == GradientPath.ARRAYS) {
+        FloatBuffer[] paramsIn = path == GradientPath.ARRAYS ? paramArrayReadOnly : paramReadOnly;
+        for (FloatBuffer v : paramsIn) {
+          v.rewind();
+        }
+        auxLoss = al.valueAndGradient(paramsIn, auxArrays);
+        ga = auxBuffers;
+        if (arrays) {
           copyGradients(mainArrays);
-          auxLoss = al.valueAndGradient(paramArrayReadOnly, auxArrays);
           gm = mainBuffers;
           out = mainBuffers;
         } else {
-          for (FloatBuffer v : paramReadOnly) {
-            v.rewind();
-          }
-          auxLoss = al.valueAndGradient(paramReadOnly, auxArrays);
           gm = gradViews;
           out = gradViews;
         }
-        ga = auxBuffers;
       }
       if (state == null) {
         state = initState(gm, ga);
@@ -254,7 +256,7 @@ public final class TwoLossStep implements AutoCloseable {
             NativeViews.copy(paramArrays[t], paramViews[t]);
           }
         } else {
-          optimiser.updateInPlace(paramViews, out);
+          optimiser.updateInPlace(paramViews, out); // parameters in place through their views
         }
       }
       steps++;
@@ -597,7 +599,7 @@ public final class TwoLossStep implements AutoCloseable {
       return this;
     }
 
-    /** {@link GradientPath#NATIVE} (default) or {@link GradientPath#ARRAYS}. */
+    /** {@link GradientPath#NATIVE} (default), {@link GradientPath#GRADIENT_ARRAYS} or {@link GradientPath#ARRAYS}. */
     public Builder path(GradientPath p) {
       if (p == null) {
         throw new IllegalArgumentException("path must not be null");

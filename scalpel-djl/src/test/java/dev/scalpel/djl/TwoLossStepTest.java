@@ -34,6 +34,8 @@ class TwoLossStepTest {
       "'bloop:lambda=0.5,ema=1', NATIVE, autograd",
       "'bloop:lambda=0.5,ema=1', NATIVE, analytic",
       "'bloop:lambda=0.5,ema=1', ARRAYS, autograd",
+      "'bloop:lambda=0.5,ema=1', GRADIENT_ARRAYS, analytic",
+      "'pcgrad:lambda=0.5,ema=1', GRADIENT_ARRAYS, autograd",
       "'pcgrad:lambda=0.7,ema=1', NATIVE, autograd",
       "'dynamic-barrier:lambda=2,ema=1', ARRAYS, analytic"})
   void matchesClosedForm(String spec, GradientPath path, String auxKind) {

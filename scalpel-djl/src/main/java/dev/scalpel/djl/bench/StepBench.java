@@ -43,9 +43,10 @@ import java.util.Map;
  * done the usual DJL way (one backward pass of {@code CE + λ·Σ 2 log σ}, σ by NDArray power iteration) against the
  * two-gradient {@link TwoLossStep} with mixed, bloop, pcgrad and dynamic barrier; the native-view path against the
  * Java-array path; and the surgery alone on arrays vs direct buffers. Variants run interleaved in rounds (the
- * machine may be shared) and each step is timed; the table gives medians and ratios to the usual mixed step.
+ * machine may be shared: a few steps of each variant in turn, so that load hits all of them alike) and each step is
+ * timed; the table gives medians and ratios to the usual mixed step.
  *
- * <p>Usage: {@code StepBench [--rounds 6] [--steps 40] [--warmup 40] [--torch-threads 1] [--surgery-threads 1]
+ * <p>Usage: {@code StepBench [--rounds 100] [--steps 4] [--warmup 40] [--torch-threads 1] [--surgery-threads 1]
  * [--batch 256] [--lambda 0.01]}. Prints a markdown table.
  */
 public final class StepBench {
@@ -54,8 +55,8 @@ public final class StepBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = options(args);
-    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "6"));
-    int steps = Integer.parseInt(opt.getOrDefault("steps", "40"));
+    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "100"));
+    int steps = Integer.parseInt(opt.getOrDefault("steps", "4"));
     int warmup = Integer.parseInt(opt.getOrDefault("warmup", "40"));
     int torchThreads = Integer.parseInt(opt.getOrDefault("torch-threads", "1"));
     int surgeryThreads = Integer.parseInt(opt.getOrDefault("surgery-threads", "1"));
@@ -78,7 +79,9 @@ public final class StepBench {
             new StepVariant(root, data, perm, batch, s, GradientPath.NATIVE, false));
       }
       GradientSurgery bloop = SmoothMnist.referenceMethod(Method.BLOOP, lambda).withThreads(surgeryThreads);
-      benches.put("bloop, TwoLossStep Java arrays, analytic aux",
+      benches.put("bloop, TwoLossStep gradients in Java arrays, analytic aux",
+          new StepVariant(root, data, perm, batch, bloop, GradientPath.GRADIENT_ARRAYS, false));
+      benches.put("bloop, TwoLossStep all in Java arrays (params copied too), analytic aux",
           new StepVariant(root, data, perm, batch, bloop, GradientPath.ARRAYS, false));
       benches.put("bloop, TwoLossStep native views, autograd aux (2 backwards)",
           new StepVariant(root, data, perm, batch, bloop, GradientPath.NATIVE, true));
