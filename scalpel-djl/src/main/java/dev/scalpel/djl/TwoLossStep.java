@@ -12,6 +12,8 @@ import ai.djl.util.Pair;
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.core.InitMode;
 import dev.scalpel.core.Method;
+import dev.scalpel.core.NonFinitePolicy;
+import dev.scalpel.core.SurgeryConfig;
 import dev.scalpel.core.SurgeryState;
 import dev.scalpel.djl.checkpoint.CheckpointException;
 import dev.scalpel.djl.checkpoint.CheckpointFile;
@@ -244,6 +246,10 @@ public final class TwoLossStep implements AutoCloseable {
       }
       if (state == null) {
         state = initState(gm, ga);
+        if (state == null) { // non-finite first gradient under nonfinite=skip: nothing to start the EMA from
+          steps++;
+          return new StepResult(steps, mainLoss, auxLoss, true, Double.NaN);
+        }
       }
       long t3 = System.nanoTime();
       surgery.direction(gm, ga, state, out);
@@ -285,11 +291,39 @@ public final class TwoLossStep implements AutoCloseable {
     timedSteps = 0;
   }
 
+  /*
+   * The surgery state, from the first gradients when init=grad. A non-finite first gradient cannot start an EMA:
+   * under nonfinite=skip the step is skipped (null), otherwise the core's NonFiniteGradientException is raised by
+   * running the same method on a throwaway state.
+   */
   private SurgeryState initState(FloatBuffer[] gm, FloatBuffer[] ga) {
-    if (surgery.method() == Method.PCGRAD && surgery.config().init() == InitMode.GRAD) {
+    SurgeryConfig c = surgery.config();
+    if (c.init() == InitMode.GRAD && c.method() != Method.MIXED && !(allFinite(gm) && allFinite(ga))) {
+      if (c.nonFinite() == NonFinitePolicy.SKIP) {
+        return null;
+      }
+      GradientSurgery probe = GradientSurgery.of(new SurgeryConfig(c.method(), c.lambda(), c.ema(), InitMode.ZEROS,
+          c.seed(), c.rescale(), c.ratioOnly(), c.eps(), c.nonFinite())).withThreads(1);
+      float[][] scratch = toArrays(gm);
+      probe.direction(toArrays(gm), toArrays(ga), probe.init(scratch), scratch); // throws
+      throw new IllegalStateException("non-finite first gradient was not rejected by " + surgery);
+    }
+    if (c.method() == Method.PCGRAD && c.init() == InitMode.GRAD) {
       return surgery.init(toArrays(gm), toArrays(ga));
     }
     return surgery.init(gm);
+  }
+
+  private static boolean allFinite(FloatBuffer[] b) {
+    for (FloatBuffer t : b) {
+      int p = t.position();
+      for (int i = 0, n = t.remaining(); i < n; i++) {
+        if (!Float.isFinite(t.get(p + i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static float[][] toArrays(FloatBuffer[] b) {
