@@ -28,6 +28,8 @@ import dev.scalpel.djl.smooth.Batches;
 import dev.scalpel.djl.smooth.Mlp;
 import dev.scalpel.djl.smooth.SmoothMnist;
 import dev.scalpel.djl.smooth.SpectralNormLoss;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -100,17 +102,24 @@ public final class StepBench {
         }
       }
       Map<String, List<Double>> times = new LinkedHashMap<>();
+      Map<String, List<Double>> cpu = new LinkedHashMap<>();
       for (String name : benches.keySet()) {
         times.put(name, new ArrayList<>());
+        cpu.put(name, new ArrayList<>());
       }
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       for (int r = 0; r < rounds; r++) {
         k = 0;
         for (Map.Entry<String, Bench> e : benches.entrySet()) {
           int idx = k++;
           for (int i = 0; i < steps; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             e.getValue().step((counter[idx]++) % perEpoch);
-            times.get(e.getKey()).add((System.nanoTime() - t0) / 1e6);
+            long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
+            times.get(e.getKey()).add((t1 - t0) / 1e6);
+            cpu.get(e.getKey()).add((c1 - c0) / 1e6);
           }
         }
       }
@@ -118,15 +127,23 @@ public final class StepBench {
       String autograd = new ArrayList<>(benches.keySet()).get(1);
       double baseMed = median(times.get(base));
       double autoMed = median(times.get(autograd));
+      double baseCpu = median(cpu.get(base));
+      double autoCpu = median(cpu.get(autograd));
       System.out.printf(Locale.ROOT, "%n### Training step, smooth-MNIST (batch %d, λ=%s, torch threads %d, surgery "
-          + "threads %d, %d×%d timed steps each after %d warm-up)%n%n", batch, lambda, torchThreads, surgeryThreads,
-          rounds, steps, warmup);
-      System.out.println("| variant | median ms | mean ms | p90 ms | × usual DJL mixed | × 1-backward mixed |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
+          + "threads %d, %d×%d timed steps each after %d warm-up, load average %.1f)%n%n", batch, lambda,
+          torchThreads, surgeryThreads, rounds, steps, warmup,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.println("CPU time is the training thread's (with one PyTorch thread the engine computes on it): "
+          + "unlike wall time it does not count time taken by other processes.");
+      System.out.println();
+      System.out.println("| variant | wall median ms | wall p90 ms | CPU median ms | wall × usual DJL mixed "
+          + "| wall × 1-backward mixed | CPU × usual DJL mixed | CPU × 1-backward mixed |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
       for (Map.Entry<String, List<Double>> e : times.entrySet()) {
         double med = median(e.getValue());
-        System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), med,
-            mean(e.getValue()), quantile(e.getValue(), 0.9), med / baseMed, med / autoMed);
+        double c = median(cpu.get(e.getKey()));
+        System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), med,
+            quantile(e.getValue(), 0.9), c, med / baseMed, med / autoMed, c / baseCpu, c / autoCpu);
       }
       System.out.println();
       System.out.println("Phases of the two-gradient step (mean ms/step over the timed steps):");
