@@ -10,8 +10,13 @@ public enum GradientPath {
    */
   NATIVE,
   /**
+   * The gradients are copied into Java arrays (one memory copy each) and the surgery runs on arrays; the optimiser
+   * still updates the parameter tensors in place through their views, reading the direction from the arrays.
+   */
+  GRADIENT_ARRAYS,
+  /**
    * Copies the gradients and the parameters to Java arrays and back every step (the straightforward way; kept for
-   * comparison and as a fallback).
+   * comparison).
    */
   ARRAYS
 }

@@ -12,6 +12,8 @@ import ai.djl.util.Pair;
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.core.InitMode;
 import dev.scalpel.core.Method;
+import dev.scalpel.core.NonFinitePolicy;
+import dev.scalpel.core.SurgeryConfig;
 import dev.scalpel.core.SurgeryState;
 import dev.scalpel.djl.checkpoint.CheckpointException;
 import dev.scalpel.djl.checkpoint.CheckpointFile;
@@ -97,6 +99,8 @@ public final class TwoLossStep implements AutoCloseable {
   private final FloatBuffer[] paramArrayReadOnly;
   private final Set<AnalyticLoss> bound = Collections.newSetFromMap(new IdentityHashMap<>());
 
+  private final long[] phaseNanos = new long[6];
+  private long timedSteps;
   private SurgeryState state;
   private long steps;
   private boolean closed;
@@ -187,6 +191,7 @@ public final class TwoLossStep implements AutoCloseable {
     if (main == null || aux == null) {
       throw new IllegalArgumentException("main and auxiliary losses must not be null");
     }
+    long t0 = System.nanoTime();
     bindParameters();
     double mainLoss;
     double auxLoss;
@@ -197,17 +202,21 @@ public final class TwoLossStep implements AutoCloseable {
           NativeViews.copy(paramViews[t], paramArrays[t]);
         }
       }
+      long t1 = System.nanoTime();
       mainLoss = backward(main, sm, "main");
       fetchGradViews();
+      long t2 = System.nanoTime();
+      // where each gradient lives: NATIVE keeps them in the gradient tensors where it can; the array paths copy
       FloatBuffer[] gm;
       FloatBuffer[] ga;
       FloatBuffer[] out;
+      boolean arrays = path != GradientPath.NATIVE;
       if (aux instanceof AuxiliaryLoss.Autograd a) {
-        copyGradients(mainArrays);
+        copyGradients(mainArrays); // needed on every path: the auxiliary backward pass reuses the gradient tensors
         zeroGradients();
         auxLoss = backward(a.loss(), sm, "auxiliary");
         gm = mainBuffers;
-        if (path == GradientPath.ARRAYS) {
+        if (arrays) {
           copyGradients(auxArrays);
           ga = auxBuffers;
           out = mainBuffers;
@@ -220,26 +229,32 @@ public final class TwoLossStep implements AutoCloseable {
         if (bound.add(al)) {
           al.bind(infos);
         }
-        if (path == GradientPath.ARRAYS) {
+        FloatBuffer[] paramsIn = path == GradientPath.ARRAYS ? paramArrayReadOnly : paramReadOnly;
+        for (FloatBuffer v : paramsIn) {
+          v.rewind();
+        }
+        auxLoss = al.valueAndGradient(paramsIn, auxArrays);
+        ga = auxBuffers;
+        if (arrays) {
           copyGradients(mainArrays);
-          auxLoss = al.valueAndGradient(paramArrayReadOnly, auxArrays);
           gm = mainBuffers;
           out = mainBuffers;
         } else {
-          for (FloatBuffer v : paramReadOnly) {
-            v.rewind();
-          }
-          auxLoss = al.valueAndGradient(paramReadOnly, auxArrays);
           gm = gradViews;
           out = gradViews;
         }
-        ga = auxBuffers;
       }
       if (state == null) {
         state = initState(gm, ga);
+        if (state == null) { // non-finite first gradient under nonfinite=skip: nothing to start the EMA from
+          steps++;
+          return new StepResult(steps, mainLoss, auxLoss, true, Double.NaN);
+        }
       }
+      long t3 = System.nanoTime();
       surgery.direction(gm, ga, state, out);
       boolean skipped = state.lastStepSkipped();
+      long t4 = System.nanoTime();
       if (!skipped) {
         if (path == GradientPath.ARRAYS) {
           optimiser.updateInPlace(paramArrays, mainArrays);
@@ -247,19 +262,68 @@ public final class TwoLossStep implements AutoCloseable {
             NativeViews.copy(paramArrays[t], paramViews[t]);
           }
         } else {
-          optimiser.updateInPlace(paramViews, out);
+          optimiser.updateInPlace(paramViews, out); // parameters in place through their views
         }
       }
       steps++;
+      long t5 = System.nanoTime();
+      phaseNanos[0] += t1 - t0;
+      phaseNanos[1] += t2 - t1;
+      phaseNanos[2] += t3 - t2;
+      phaseNanos[3] += t4 - t3;
+      phaseNanos[4] += t5 - t4;
+      phaseNanos[5] += t5 - t0;
+      timedSteps++;
       return new StepResult(steps, mainLoss, auxLoss, skipped, state.lastRatio());
     }
   }
 
+  /** Mean time per step of each phase since construction or {@link #resetTimings()}. */
+  public StepTimings timings() {
+    double n = Math.max(1, timedSteps) * 1e6;
+    return new StepTimings(timedSteps, phaseNanos[0] / n, phaseNanos[1] / n, phaseNanos[2] / n, phaseNanos[3] / n,
+        phaseNanos[4] / n, phaseNanos[5] / n);
+  }
+
+  /** Restarts the {@link #timings()} accumulation. */
+  public void resetTimings() {
+    java.util.Arrays.fill(phaseNanos, 0);
+    timedSteps = 0;
+  }
+
+  /*
+   * The surgery state, from the first gradients when init=grad. A non-finite first gradient cannot start an EMA:
+   * under nonfinite=skip the step is skipped (null), otherwise the core's NonFiniteGradientException is raised by
+   * running the same method on a throwaway state.
+   */
   private SurgeryState initState(FloatBuffer[] gm, FloatBuffer[] ga) {
-    if (surgery.method() == Method.PCGRAD && surgery.config().init() == InitMode.GRAD) {
+    SurgeryConfig c = surgery.config();
+    if (c.init() == InitMode.GRAD && c.method() != Method.MIXED && !(allFinite(gm) && allFinite(ga))) {
+      if (c.nonFinite() == NonFinitePolicy.SKIP) {
+        return null;
+      }
+      GradientSurgery probe = GradientSurgery.of(new SurgeryConfig(c.method(), c.lambda(), c.ema(), InitMode.ZEROS,
+          c.seed(), c.rescale(), c.ratioOnly(), c.eps(), c.nonFinite())).withThreads(1);
+      float[][] scratch = toArrays(gm);
+      probe.direction(toArrays(gm), toArrays(ga), probe.init(scratch), scratch); // throws
+      throw new IllegalStateException("non-finite first gradient was not rejected by " + surgery);
+    }
+    if (c.method() == Method.PCGRAD && c.init() == InitMode.GRAD) {
       return surgery.init(toArrays(gm), toArrays(ga));
     }
     return surgery.init(gm);
+  }
+
+  private static boolean allFinite(FloatBuffer[] b) {
+    for (FloatBuffer t : b) {
+      int p = t.position();
+      for (int i = 0, n = t.remaining(); i < n; i++) {
+        if (!Float.isFinite(t.get(p + i))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static float[][] toArrays(FloatBuffer[] b) {
@@ -569,7 +633,7 @@ public final class TwoLossStep implements AutoCloseable {
       return this;
     }
 
-    /** {@link GradientPath#NATIVE} (default) or {@link GradientPath#ARRAYS}. */
+    /** {@link GradientPath#NATIVE} (default), {@link GradientPath#GRADIENT_ARRAYS} or {@link GradientPath#ARRAYS}. */
     public Builder path(GradientPath p) {
       if (p == null) {
         throw new IllegalArgumentException("path must not be null");

@@ -124,6 +124,19 @@ class StepStateTest {
   }
 
   @Test
+  void optimiserUpdatesTensorsInPlace() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray p = m.create(new float[] {1f, 2f, 3f});
+      ai.djl.ndarray.NDArray d = m.create(new float[] {1f, -1f, 0.5f});
+      Sgd sgd = Sgd.builder().learningRate(0.5).build();
+      sgd.init(new int[] {3});
+      sgd.updateInPlace(java.util.List.of(p), java.util.List.of(d));
+      assertArrayEquals(new float[] {0.5f, 2.5f, 2.75f}, p.toFloatArray());
+      assertArrayEquals(new float[] {1f, -1f, 0.5f}, d.toFloatArray());
+    }
+  }
+
+  @Test
   void stepsLeaveNoNativeArraysBehind() {
     try (Run a = new Run("bloop:lambda=0.5,ema=0.1", GradientPath.NATIVE)) {
       NDManager params = a.block.getParameters().get(0).getValue().getArray().getManager();

@@ -34,6 +34,8 @@ class TwoLossStepTest {
       "'bloop:lambda=0.5,ema=1', NATIVE, autograd",
       "'bloop:lambda=0.5,ema=1', NATIVE, analytic",
       "'bloop:lambda=0.5,ema=1', ARRAYS, autograd",
+      "'bloop:lambda=0.5,ema=1', GRADIENT_ARRAYS, analytic",
+      "'pcgrad:lambda=0.5,ema=1', GRADIENT_ARRAYS, autograd",
       "'pcgrad:lambda=0.7,ema=1', NATIVE, autograd",
       "'dynamic-barrier:lambda=2,ema=1', ARRAYS, analytic"})
   void matchesClosedForm(String spec, GradientPath path, String auxKind) {
@@ -83,6 +85,48 @@ class TwoLossStepTest {
             }
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void nonFiniteGradientsAreSkippedUnderTheSkipPolicy() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Linear block = Linear.builder().setUnits(OUT).build();
+      block.initialize(m, DataType.FLOAT32, new Shape(1, IN));
+      try (TwoLossStep step = TwoLossStep.builder(block)
+          .surgery(GradientSurgery.parse("bloop:lambda=0.5,nonfinite=skip"))
+          .optimiser(Sgd.builder().learningRate(0.1).build()).build()) {
+        float[] x = new float[B * IN];
+        float[] y = new float[B * OUT];
+        LossFunction finite = sm -> squareLoss(block, step, sm, x, y);
+        LossFunction nan = sm -> squareLoss(block, step, sm, x, y).mul(Float.NaN);
+        AuxiliaryLoss aux = AuxiliaryLoss.autograd(finite);
+        float[][] initial = step.parameterValues();
+        assertTrue(step.step(nan, aux).skipped(), "a non-finite first step is skipped too");
+        assertEquals(null, step.surgeryState());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(initial[0], step.parameterValues()[0]);
+        step.step(finite, aux);
+        float[][] before = step.parameterValues();
+        StepResult r = step.step(nan, aux);
+        assertTrue(r.skipped());
+        assertEquals(1, step.optimiser().updates());
+        assertEquals(1, step.surgeryState().skippedSteps());
+        float[][] after = step.parameterValues();
+        for (int t = 0; t < before.length; t++) {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(before[t], after[t]);
+        }
+        StepResult ok = step.step(finite, aux);
+        assertTrue(!ok.skipped() && ok.step() == 4);
+        assertEquals(2, step.optimiser().updates());
+      }
+      try (TwoLossStep strict = TwoLossStep.builder(block).surgery(GradientSurgery.parse("bloop:lambda=0.5"))
+          .optimiser(Sgd.builder().build()).build()) {
+        float[] x = new float[B * IN];
+        float[] y = new float[B * OUT];
+        assertThrows(dev.scalpel.core.NonFiniteGradientException.class, () -> strict.step(
+            sm -> squareLoss(block, strict, sm, x, y).mul(Float.NaN),
+            AuxiliaryLoss.autograd(sm -> squareLoss(block, strict, sm, x, y))));
       }
     }
   }

@@ -28,6 +28,8 @@ import dev.scalpel.djl.smooth.Batches;
 import dev.scalpel.djl.smooth.Mlp;
 import dev.scalpel.djl.smooth.SmoothMnist;
 import dev.scalpel.djl.smooth.SpectralNormLoss;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -43,9 +45,10 @@ import java.util.Map;
  * done the usual DJL way (one backward pass of {@code CE + λ·Σ 2 log σ}, σ by NDArray power iteration) against the
  * two-gradient {@link TwoLossStep} with mixed, bloop, pcgrad and dynamic barrier; the native-view path against the
  * Java-array path; and the surgery alone on arrays vs direct buffers. Variants run interleaved in rounds (the
- * machine may be shared) and each step is timed; the table gives medians and ratios to the usual mixed step.
+ * machine may be shared: a few steps of each variant in turn, so that load hits all of them alike) and each step is
+ * timed; the table gives medians and ratios to the usual mixed step.
  *
- * <p>Usage: {@code StepBench [--rounds 6] [--steps 40] [--warmup 40] [--torch-threads 1] [--surgery-threads 1]
+ * <p>Usage: {@code StepBench [--rounds 100] [--steps 4] [--warmup 40] [--torch-threads 1] [--surgery-threads 1]
  * [--batch 256] [--lambda 0.01]}. Prints a markdown table.
  */
 public final class StepBench {
@@ -54,8 +57,8 @@ public final class StepBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = options(args);
-    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "6"));
-    int steps = Integer.parseInt(opt.getOrDefault("steps", "40"));
+    int rounds = Integer.parseInt(opt.getOrDefault("rounds", "100"));
+    int steps = Integer.parseInt(opt.getOrDefault("steps", "4"));
     int warmup = Integer.parseInt(opt.getOrDefault("warmup", "40"));
     int torchThreads = Integer.parseInt(opt.getOrDefault("torch-threads", "1"));
     int surgeryThreads = Integer.parseInt(opt.getOrDefault("surgery-threads", "1"));
@@ -78,7 +81,9 @@ public final class StepBench {
             new StepVariant(root, data, perm, batch, s, GradientPath.NATIVE, false));
       }
       GradientSurgery bloop = SmoothMnist.referenceMethod(Method.BLOOP, lambda).withThreads(surgeryThreads);
-      benches.put("bloop, TwoLossStep Java arrays, analytic aux",
+      benches.put("bloop, TwoLossStep gradients in Java arrays, analytic aux",
+          new StepVariant(root, data, perm, batch, bloop, GradientPath.GRADIENT_ARRAYS, false));
+      benches.put("bloop, TwoLossStep all in Java arrays (params copied too), analytic aux",
           new StepVariant(root, data, perm, batch, bloop, GradientPath.ARRAYS, false));
       benches.put("bloop, TwoLossStep native views, autograd aux (2 backwards)",
           new StepVariant(root, data, perm, batch, bloop, GradientPath.NATIVE, true));
@@ -91,18 +96,30 @@ public final class StepBench {
           b.step((counter[idx]++) % perEpoch);
         }
       }
+      for (Bench b : benches.values()) {
+        if (b instanceof StepVariant sv) {
+          sv.step.resetTimings();
+        }
+      }
       Map<String, List<Double>> times = new LinkedHashMap<>();
+      Map<String, List<Double>> cpu = new LinkedHashMap<>();
       for (String name : benches.keySet()) {
         times.put(name, new ArrayList<>());
+        cpu.put(name, new ArrayList<>());
       }
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       for (int r = 0; r < rounds; r++) {
         k = 0;
         for (Map.Entry<String, Bench> e : benches.entrySet()) {
           int idx = k++;
           for (int i = 0; i < steps; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             e.getValue().step((counter[idx]++) % perEpoch);
-            times.get(e.getKey()).add((System.nanoTime() - t0) / 1e6);
+            long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
+            times.get(e.getKey()).add((t1 - t0) / 1e6);
+            cpu.get(e.getKey()).add((c1 - c0) / 1e6);
           }
         }
       }
@@ -110,15 +127,35 @@ public final class StepBench {
       String autograd = new ArrayList<>(benches.keySet()).get(1);
       double baseMed = median(times.get(base));
       double autoMed = median(times.get(autograd));
+      double baseCpu = median(cpu.get(base));
+      double autoCpu = median(cpu.get(autograd));
       System.out.printf(Locale.ROOT, "%n### Training step, smooth-MNIST (batch %d, λ=%s, torch threads %d, surgery "
-          + "threads %d, %d×%d timed steps each after %d warm-up)%n%n", batch, lambda, torchThreads, surgeryThreads,
-          rounds, steps, warmup);
-      System.out.println("| variant | median ms | mean ms | p90 ms | × usual DJL mixed | × 1-backward mixed |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
+          + "threads %d, %d×%d timed steps each after %d warm-up, load average %.1f)%n%n", batch, lambda,
+          torchThreads, surgeryThreads, rounds, steps, warmup,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.println("CPU time is the training thread's (with one PyTorch thread the engine computes on it): "
+          + "unlike wall time it does not count time taken by other processes.");
+      System.out.println();
+      System.out.println("| variant | wall median ms | wall p90 ms | CPU median ms | wall × usual DJL mixed "
+          + "| wall × 1-backward mixed | CPU × usual DJL mixed | CPU × 1-backward mixed |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
       for (Map.Entry<String, List<Double>> e : times.entrySet()) {
         double med = median(e.getValue());
-        System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), med,
-            mean(e.getValue()), quantile(e.getValue(), 0.9), med / baseMed, med / autoMed);
+        double c = median(cpu.get(e.getKey()));
+        System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), med,
+            quantile(e.getValue(), 0.9), c, med / baseMed, med / autoMed, c / baseCpu, c / autoCpu);
+      }
+      System.out.println();
+      System.out.println("Phases of the two-gradient step (mean ms/step over the timed steps):");
+      System.out.println();
+      System.out.println("| variant | prepare | main fwd+bwd | auxiliary | surgery | optimiser | total |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      for (Map.Entry<String, Bench> e : benches.entrySet()) {
+        if (e.getValue() instanceof StepVariant sv) {
+          dev.scalpel.djl.StepTimings t = sv.step.timings();
+          System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(),
+              t.prepare(), t.main(), t.auxiliary(), t.surgery(), t.optimiser(), t.total());
+        }
       }
       for (Bench b : benches.values()) {
         b.close();
@@ -171,11 +208,52 @@ public final class StepBench {
         tb.add((t2 - t1) / 1e6);
       }
     }
-    System.out.printf(Locale.ROOT, "%n### bloop direction alone, 235,146 parameters (%d thread(s))%n%n", threads);
-    System.out.println("| gradients in | median ms | mean ms |");
+    Adam adamA = Adam.withLearningRate(1e-4);
+    Adam adamB = Adam.withLearningRate(1e-4);
+    adamA.init(sizes);
+    adamB.init(sizes);
+    float[][] pa = new float[sizes.length][];
+    FloatBuffer[] pb = new FloatBuffer[sizes.length];
+    for (int t = 0; t < sizes.length; t++) {
+      pa[t] = gm[t].clone();
+      pb[t] = ByteBuffer.allocateDirect(4 * sizes[t]).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      pb[t].put(0, gm[t]);
+    }
+    SpectralNormLoss lip = new SpectralNormLoss(1, 0);
+    List<dev.scalpel.djl.ParameterInfo> infos = new ArrayList<>();
+    int[][] shapes = {{256, 784}, {256}, {128, 256}, {128}, {10, 128}, {10}};
+    for (int t = 0; t < sizes.length; t++) {
+      long[] dims = Arrays.stream(shapes[t]).asLongStream().toArray();
+      infos.add(new dev.scalpel.djl.ParameterInfo(t, "p" + t, new ai.djl.ndarray.types.Shape(dims)));
+    }
+    lip.bind(infos);
+    List<Double> tc = new ArrayList<>();
+    List<Double> td = new ArrayList<>();
+    List<Double> te = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      long t0 = System.nanoTime();
+      adamA.updateInPlace(pa, ga);
+      long t1 = System.nanoTime();
+      adamB.updateInPlace(pb, ba);
+      long t2 = System.nanoTime();
+      lip.valueAndGradient(pb, outA);
+      long t3 = System.nanoTime();
+      if (i >= 500) {
+        tc.add((t1 - t0) / 1e6);
+        td.add((t2 - t1) / 1e6);
+        te.add((t3 - t2) / 1e6);
+      }
+    }
+    System.out.printf(Locale.ROOT, "%n### Components alone, 235,146 parameters (surgery threads %d)%n%n", threads);
+    System.out.println("| component | median ms | mean ms |");
     System.out.println("|---|---:|---:|");
-    System.out.printf(Locale.ROOT, "| Java float[][] | %.4f | %.4f |%n", median(ta), mean(ta));
-    System.out.printf(Locale.ROOT, "| direct FloatBuffer[] (as tensor views) | %.4f | %.4f |%n", median(tb), mean(tb));
+    System.out.printf(Locale.ROOT, "| bloop direction, Java float[][] | %.4f | %.4f |%n", median(ta), mean(ta));
+    System.out.printf(Locale.ROOT, "| bloop direction, direct FloatBuffer[] (as tensor views) | %.4f | %.4f |%n",
+        median(tb), mean(tb));
+    System.out.printf(Locale.ROOT, "| Adam update, Java float[][] | %.4f | %.4f |%n", median(tc), mean(tc));
+    System.out.printf(Locale.ROOT, "| Adam update, direct FloatBuffer[] | %.4f | %.4f |%n", median(td), mean(td));
+    System.out.printf(Locale.ROOT, "| spectral aux loss + gradient (1 power iteration, Java) | %.4f | %.4f |%n",
+        median(te), mean(te));
   }
 
   interface Bench extends AutoCloseable {

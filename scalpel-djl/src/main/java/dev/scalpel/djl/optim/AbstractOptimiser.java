@@ -122,11 +122,16 @@ abstract class AbstractOptimiser implements Optimiser {
         kernel(p.array(), p.arrayOffset() + p0, d.array(), d.arrayOffset() + d0, t, 0, sizes[t]);
         continue;
       }
+      boolean dArray = d.hasArray();
       for (int off = 0; off < sizes[t]; off += CHUNK) {
         int n = Math.min(CHUNK, sizes[t] - off);
         p.get(p0 + off, pScratch, 0, n);
-        d.get(d0 + off, dScratch, 0, n);
-        kernel(pScratch, 0, dScratch, 0, t, off, n);
+        if (dArray) {
+          kernel(pScratch, 0, d.array(), d.arrayOffset() + d0 + off, t, off, n);
+        } else {
+          d.get(d0 + off, dScratch, 0, n);
+          kernel(pScratch, 0, dScratch, 0, t, off, n);
+        }
         p.put(p0 + off, pScratch, 0, n);
       }
     }

@@ -1,6 +1,9 @@
 package dev.scalpel.djl.optim;
 
+import ai.djl.ndarray.NDArray;
+import dev.scalpel.djl.NativeViews;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * A first-order optimiser that we own (unlike DJL's, its state can be saved): it moves parameters along a given
@@ -43,6 +46,22 @@ public interface Optimiser {
 
   /** One update over buffers (heap or direct, e.g. views of native tensors). */
   void updateInPlace(FloatBuffer[] params, FloatBuffer[] direction);
+
+  /**
+   * One update over DJL tensors (float32, CPU): the parameters are moved in place through direct views of their
+   * memory (never with {@code NDArray.set}, which would swap their storage); the directions are only read.
+   */
+  default void updateInPlace(List<NDArray> params, List<NDArray> direction) {
+    FloatBuffer[] p = new FloatBuffer[params.size()];
+    FloatBuffer[] d = new FloatBuffer[direction.size()];
+    for (int t = 0; t < p.length; t++) {
+      p[t] = NativeViews.view(params.get(t), "parameter " + t);
+    }
+    for (int t = 0; t < d.length; t++) {
+      d[t] = NativeViews.view(direction.get(t), "direction " + t);
+    }
+    updateInPlace(p, d);
+  }
 
   /**
    * The optimiser's full state (hyper-parameters' spec, update count, moment buffers) as bytes, versioned and
