@@ -186,4 +186,20 @@ class BufferPathTest {
     assertEquals(b.length, p.length);
     return p;
   }
+
+  @Test
+  void pcgradInitFromTwoBufferTemplatesMatchesTheArrayOverload() {
+    GradientSurgery s = GradientSurgery.parse("pcgrad:lambda=0.5,ema=0.4");
+    Random rnd = new Random(7);
+    float[][] main = T.gaussian(rnd, T.ACROSS_CHUNK, 1);
+    float[][] aux = T.gaussian(rnd, T.ACROSS_CHUNK, 1);
+    SurgeryState fromBuffers = s.init(T.buffers(main, T.BufferKind.values()[0]), T.buffers(aux,
+        T.BufferKind.values()[T.BufferKind.values().length - 1]));
+    T.assertBitwise(main, T.emas(fromBuffers, false), "main EMA copies the main template");
+    T.assertBitwise(aux, T.emas(fromBuffers, true), "aux EMA copies the aux template");
+    float[][] shorter = T.gaussian(rnd, new int[] {3}, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> s.init(T.buffers(main, T.BufferKind.values()[0]), T.buffers(shorter, T.BufferKind.values()[0])));
+    assertTrue(e.getMessage().contains("init aux template has 1 tensors"), e.getMessage());
+  }
 }
