@@ -141,13 +141,11 @@ final class StepRunner implements WorkerPool.ChunkTask {
         float[] o = s != null ? s : out[t];
         int oo = s != null ? 2 * Layout.CHUNK : off;
         float[] e = state.ema[t];
-        kernel.emaUpdateInPlace(g, go, e, off, n, keep, rho);
         if (state.emaAux != null) {
-          float[] f = state.emaAux[t];
-          kernel.emaUpdateInPlace(a, ao, f, off, n, keep, rho);
-          kernel.combine4(g, go, a, ao, e, off, f, off, o, oo, n, c1, c2, c3, c4);
+          kernel.updateCombine4InPlace(g, go, a, ao, e, off, state.emaAux[t], off, o, oo, n, keep, rho, c1, c2, c3,
+              c4);
         } else {
-          kernel.combine3(g, go, a, ao, e, off, o, oo, n, c1, c2, c3);
+          kernel.updateCombine3InPlace(g, go, a, ao, e, off, o, oo, n, keep, rho, c1, c2, c3);
         }
         if (s != null) {
           FloatBuffer bo = bout[t];

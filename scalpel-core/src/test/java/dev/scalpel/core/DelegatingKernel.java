@@ -44,29 +44,23 @@ class DelegatingKernel extends Kernel {
   }
 
   @Override
-  void emaUpdateInPlace(float[] g, int go, float[] e, int eo, int n, float keep, float rho) {
-    note();
-    inner.emaUpdateInPlace(g, go, e, eo, n, keep, rho);
-  }
-
-  @Override
   float combine2(float[] g, int go, float[] a, int ao, float[] out, int oo, int n, float c1, float c2) {
     note();
     return inner.combine2(g, go, a, ao, out, oo, n, c1, c2);
   }
 
   @Override
-  void combine3(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo, int n, float c1,
-      float c2, float c3) {
+  void updateCombine3InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo, int n,
+      float keep, float rho, float c1, float c2, float c3) {
     note();
-    inner.combine3(g, go, a, ao, e, eo, out, oo, n, c1, c2, c3);
+    inner.updateCombine3InPlace(g, go, a, ao, e, eo, out, oo, n, keep, rho, c1, c2, c3);
   }
 
   @Override
-  void combine4(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo, float[] out, int oo,
-      int n, float c1, float c2, float c3, float c4) {
+  void updateCombine4InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo,
+      float[] out, int oo, int n, float keep, float rho, float c1, float c2, float c3, float c4) {
     note();
-    inner.combine4(g, go, a, ao, e, eo, f, fo, out, oo, n, c1, c2, c3, c4);
+    inner.updateCombine4InPlace(g, go, a, ao, e, eo, f, fo, out, oo, n, keep, rho, c1, c2, c3, c4);
   }
 
   @Override

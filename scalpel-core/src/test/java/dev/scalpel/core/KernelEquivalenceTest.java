@@ -87,12 +87,6 @@ class KernelEquivalenceTest {
           + ": " + accS[i] + " vs " + accV[i]);
     }
 
-    float[] eS = e.clone();
-    float[] eV = e.clone();
-    Kernel.SCALAR.emaUpdateInPlace(g, go, eS, eo, n, keep, rho);
-    VECTOR.emaUpdateInPlace(g, go, eV, eo, n, keep, rho);
-    sameFloats(eS, eV, "emaUpdateInPlace");
-
     float[] oS = values(rnd, len, false);
     float[] oV = oS.clone();
     float checkS = Kernel.SCALAR.combine2(g, go, a, ao, oS, oo, n, c1, c2);
@@ -105,13 +99,35 @@ class KernelEquivalenceTest {
     }
     assertEquals(anyNonFinite, Float.isNaN(checkS), "combine2 returns NaN iff an output is not finite");
 
-    Kernel.SCALAR.combine3(g, go, a, ao, e, eo, oS, oo, n, c1, c2, c3);
-    VECTOR.combine3(g, go, a, ao, e, eo, oV, oo, n, c1, c2, c3);
-    sameFloats(oS, oV, "combine3");
+    float[] eS = e.clone();
+    float[] eV = e.clone();
+    Kernel.SCALAR.updateCombine3InPlace(g, go, a, ao, eS, eo, oS, oo, n, keep, rho, c1, c2, c3);
+    VECTOR.updateCombine3InPlace(g, go, a, ao, eV, eo, oV, oo, n, keep, rho, c1, c2, c3);
+    sameFloats(eS, eV, "updateCombine3InPlace's EMA");
+    sameFloats(oS, oV, "updateCombine3InPlace");
+    for (int i = 0; i < n; i++) { // the documented formula, element by element
+      float ei = keep * e[eo + i] + rho * g[go + i];
+      assertEquals(Float.floatToIntBits(ei), Float.floatToIntBits(eS[eo + i]), "EMA element " + i);
+      float di = (c1 * g[go + i] + c2 * a[ao + i]) + c3 * ei;
+      assertEquals(Float.floatToIntBits(di), Float.floatToIntBits(oS[oo + i]), "direction element " + i);
+    }
 
-    Kernel.SCALAR.combine4(g, go, a, ao, e, eo, f, eo, oS, oo, n, c1, c2, c3, c4);
-    VECTOR.combine4(g, go, a, ao, e, eo, f, eo, oV, oo, n, c1, c2, c3, c4);
-    sameFloats(oS, oV, "combine4");
+    float[] e4S = e.clone();
+    float[] e4V = e.clone();
+    float[] f4S = f.clone();
+    float[] f4V = f.clone();
+    Kernel.SCALAR.updateCombine4InPlace(g, go, a, ao, e4S, eo, f4S, eo, oS, oo, n, keep, rho, c1, c2, c3, c4);
+    VECTOR.updateCombine4InPlace(g, go, a, ao, e4V, eo, f4V, eo, oV, oo, n, keep, rho, c1, c2, c3, c4);
+    sameFloats(e4S, e4V, "updateCombine4InPlace's main EMA");
+    sameFloats(f4S, f4V, "updateCombine4InPlace's aux EMA");
+    sameFloats(oS, oV, "updateCombine4InPlace");
+    for (int i = 0; i < n; i++) {
+      float ei = keep * e[eo + i] + rho * g[go + i];
+      float fi = keep * f[eo + i] + rho * a[ao + i];
+      assertEquals(Float.floatToIntBits(fi), Float.floatToIntBits(f4S[eo + i]), "aux EMA element " + i);
+      float di = ((c1 * g[go + i] + c2 * a[ao + i]) + c3 * ei) + c4 * fi;
+      assertEquals(Float.floatToIntBits(di), Float.floatToIntBits(oS[oo + i]), "pcgrad direction element " + i);
+    }
   }
 
   /** The scalar kernel's dot against the documented order, written out here: lane j % 8, then l0 + ... + l7. */
