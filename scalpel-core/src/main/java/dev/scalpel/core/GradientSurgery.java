@@ -68,6 +68,9 @@ public interface GradientSurgery {
   /** A fresh state shaped like the buffers' remaining elements; {@code init=grad} copies them. */
   SurgeryState init(FloatBuffer[] template);
 
+  /** {@link #init(float[][], float[][])} over buffers (positions are not moved). */
+  SurgeryState init(FloatBuffer[] mainTemplate, FloatBuffer[] auxTemplate);
+
   /** Computes the direction into new arrays and advances the state. */
   float[][] direction(float[][] gMain, float[][] gAux, SurgeryState state);
 

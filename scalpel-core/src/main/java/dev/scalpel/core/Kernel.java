@@ -11,7 +11,8 @@ package dev.scalpel.core;
  *    adds (double) x_j * (double) y_j (the product of two floats is exact in double, so this is one rounding);
  *    the chunk's value is ((((((l0+l1)+l2)+l3)+l4)+l5)+l6)+l7. A partial last block counts its missing
  *    elements as zeros, which leaves every lane unchanged.
- *  - Combinations in float, left to right: out = ((c1*g + c2*a) + c3*e) + c4*f.
+ *  - Combinations in float, left to right: out = ((c1*g + c2*a) + c3*e') + c4*f', fused with the EMA
+ *    updates so that the second pass reads each operand once.
  * Chunks have a fixed length (Layout.CHUNK) at fixed offsets in each tensor and are reduced in order by the
  * caller, so no result depends on how many threads ran the chunks.
  */
@@ -22,19 +23,23 @@ abstract class Kernel {
   abstract void emaDots(float[] g, int go, float[] a, int ao, float[] e, int eo, int n, float keep, float rho,
       double[] acc, int off);
 
-  /** e = keep*e + rho*g, in place. */
-  abstract void emaUpdateInPlace(float[] g, int go, float[] e, int eo, int n, float keep, float rho);
 
   /** out = c1*g + c2*a; returns a float that is NaN iff some output element is not finite. */
   abstract float combine2(float[] g, int go, float[] a, int ao, float[] out, int oo, int n, float c1, float c2);
 
-  /** out = (c1*g + c2*a) + c3*e. */
-  abstract void combine3(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo, int n,
-      float c1, float c2, float c3);
+  /**
+   * One fused pass: e = keep*e + rho*g (stored), then out = (c1*g + c2*a) + c3*e with the UPDATED e.
+   * out may be g or a (same offsets), never e.
+   */
+  abstract void updateCombine3InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo,
+      int n, float keep, float rho, float c1, float c2, float c3);
 
-  /** out = ((c1*g + c2*a) + c3*e) + c4*f. */
-  abstract void combine4(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo, float[] out,
-      int oo, int n, float c1, float c2, float c3, float c4);
+  /**
+   * One fused pass for two EMAs: e = keep*e + rho*g and f = keep*f + rho*a (stored), then
+   * out = ((c1*g + c2*a) + c3*e) + c4*f with the UPDATED e and f. out may be g or a, never e or f.
+   */
+  abstract void updateCombine4InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo,
+      float[] out, int oo, int n, float keep, float rho, float c1, float c2, float c3, float c4);
 
   /** A short name for benchmarks and logs. */
   abstract String name();

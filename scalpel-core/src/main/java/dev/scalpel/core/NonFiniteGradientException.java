@@ -14,7 +14,9 @@ public final class NonFiniteGradientException extends ArithmeticException {
 
   NonFiniteGradientException(long step, String gradient, int tensor, int index, float value) {
     super("non-finite value " + value + " in " + gradient + " at step " + step + ", tensor " + tensor
-        + ", element " + index + "; the surgery state was left unchanged");
+        + (index >= 0 ? ", element " + index : "")
+        + ("direction".equals(gradient) ? " (the gradients are finite: the direction overflowed float)" : "")
+        + "; the surgery state was left unchanged");
     this.step = step;
     this.gradient = gradient;
     this.tensor = tensor;

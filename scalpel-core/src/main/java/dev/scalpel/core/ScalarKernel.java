@@ -47,13 +47,6 @@ final class ScalarKernel extends Kernel {
   }
 
   @Override
-  void emaUpdateInPlace(float[] g, int go, float[] e, int eo, int n, float keep, float rho) {
-    for (int i = 0; i < n; i++) {
-      e[eo + i] = keep * e[eo + i] + rho * g[go + i];
-    }
-  }
-
-  @Override
   float combine2(float[] g, int go, float[] a, int ao, float[] out, int oo, int n, float c1, float c2) {
     float check = 0f;
     for (int i = 0; i < n; i++) {
@@ -65,18 +58,27 @@ final class ScalarKernel extends Kernel {
   }
 
   @Override
-  void combine3(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo, int n,
-      float c1, float c2, float c3) {
+  void updateCombine3InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] out, int oo, int n,
+      float keep, float rho, float c1, float c2, float c3) {
     for (int i = 0; i < n; i++) {
-      out[oo + i] = (c1 * g[go + i] + c2 * a[ao + i]) + c3 * e[eo + i];
+      float gi = g[go + i];
+      float ei = keep * e[eo + i] + rho * gi;
+      e[eo + i] = ei;
+      out[oo + i] = (c1 * gi + c2 * a[ao + i]) + c3 * ei;
     }
   }
 
   @Override
-  void combine4(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo, float[] out,
-      int oo, int n, float c1, float c2, float c3, float c4) {
+  void updateCombine4InPlace(float[] g, int go, float[] a, int ao, float[] e, int eo, float[] f, int fo,
+      float[] out, int oo, int n, float keep, float rho, float c1, float c2, float c3, float c4) {
     for (int i = 0; i < n; i++) {
-      out[oo + i] = ((c1 * g[go + i] + c2 * a[ao + i]) + c3 * e[eo + i]) + c4 * f[fo + i];
+      float gi = g[go + i];
+      float ai = a[ao + i];
+      float ei = keep * e[eo + i] + rho * gi;
+      float fi = keep * f[fo + i] + rho * ai;
+      e[eo + i] = ei;
+      f[fo + i] = fi;
+      out[oo + i] = ((c1 * gi + c2 * ai) + c3 * ei) + c4 * fi;
     }
   }
 }

@@ -125,9 +125,17 @@ final class Snapshots {
       long step = in.readLong();
       long skipped = in.readLong();
       int n = in.readInt();
+      if (n < 0 || 4L * n > in.available()) { // before allocating: a bad count must not exhaust the heap
+        throw inconsistent("tensor count " + n + " does not fit in its declared length " + length);
+      }
       int[] sizes = new int[n];
+      long total = 0;
       for (int t = 0; t < n; t++) {
         sizes[t] = in.readInt();
+        if (sizes[t] < 0) {
+          throw inconsistent("tensor " + t + " has negative size " + sizes[t]);
+        }
+        total += sizes[t];
       }
       if (expectedSizes != null) {
         if (n != expectedSizes.length) {
@@ -145,6 +153,9 @@ final class Snapshots {
       if (k != config.method().emaCount()) {
         throw new IllegalArgumentException("surgery snapshot holds " + k + " EMA vectors, "
             + config.method().specName() + " keeps " + config.method().emaCount());
+      }
+      if (4L * k * total > in.available()) {
+        throw inconsistent(k + " EMA vectors of " + total + " floats do not fit in its declared length " + length);
       }
       float[][][] emas = new float[k][][];
       byte[] buf = new byte[1 << 16];
@@ -181,6 +192,10 @@ final class Snapshots {
     } catch (IOException e) {
       throw new IllegalArgumentException("could not parse the surgery snapshot: " + e.getMessage(), e);
     }
+  }
+
+  private static IllegalArgumentException inconsistent(String what) {
+    return new IllegalArgumentException("surgery snapshot inconsistent: " + what);
   }
 
   private static OutputStream nonClosing(OutputStream out) {

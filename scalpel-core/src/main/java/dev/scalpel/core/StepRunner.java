@@ -48,13 +48,21 @@ final class StepRunner implements WorkerPool.ChunkTask {
     this.layout = state.layout;
   }
 
-  void bind(float[][] gm, float[][] ga, float[][] out) {
+  void bind(float[][] gm, float[][] ga, float[][] out, int workers) {
     this.gm = gm;
     this.ga = ga;
     this.out = out;
     this.bgm = null;
     this.bga = null;
     this.bout = null;
+    if (state.method == Method.MIXED) { // only mixed with out aliasing an input stages arrays (see COMBINE2)
+      for (int t = 0; t < out.length; t++) {
+        if (out[t] == gm[t] || out[t] == ga[t]) {
+          ensureScratch(workers);
+          break;
+        }
+      }
+    }
   }
 
   void bind(FloatBuffer[] gm, FloatBuffer[] ga, FloatBuffer[] out, int workers) {
@@ -64,6 +72,10 @@ final class StepRunner implements WorkerPool.ChunkTask {
     this.bgm = gm;
     this.bga = ga;
     this.bout = out;
+    ensureScratch(workers);
+  }
+
+  private void ensureScratch(int workers) {
     if (scratch.length < workers) {
       scratch = new float[workers][3 * Layout.CHUNK];
     }
@@ -129,13 +141,11 @@ final class StepRunner implements WorkerPool.ChunkTask {
         float[] o = s != null ? s : out[t];
         int oo = s != null ? 2 * Layout.CHUNK : off;
         float[] e = state.ema[t];
-        kernel.emaUpdateInPlace(g, go, e, off, n, keep, rho);
         if (state.emaAux != null) {
-          float[] f = state.emaAux[t];
-          kernel.emaUpdateInPlace(a, ao, f, off, n, keep, rho);
-          kernel.combine4(g, go, a, ao, e, off, f, off, o, oo, n, c1, c2, c3, c4);
+          kernel.updateCombine4InPlace(g, go, a, ao, e, off, state.emaAux[t], off, o, oo, n, keep, rho, c1, c2, c3,
+              c4);
         } else {
-          kernel.combine3(g, go, a, ao, e, off, o, oo, n, c1, c2, c3);
+          kernel.updateCombine3InPlace(g, go, a, ao, e, off, o, oo, n, keep, rho, c1, c2, c3);
         }
         if (s != null) {
           FloatBuffer bo = bout[t];
@@ -143,12 +153,21 @@ final class StepRunner implements WorkerPool.ChunkTask {
         }
       }
       case COMBINE2 -> {
-        float[] o = s != null ? s : out[t];
-        int oo = s != null ? 2 * Layout.CHUNK : off;
-        acc[4 * c] = kernel.combine2(g, go, a, ao, o, oo, n, c1, c2);
-        if (s != null) {
-          FloatBuffer bo = bout[t];
-          bo.put(bo.position() + off, s, oo, n);
+        // mixed has no DOTS pass to vet its inputs first: a chunk is written only when its direction is finite,
+        // so a chunk with a NaN/Inf keeps its inputs intact even when out aliases g_main or g_aux, and the error
+        // can name the right gradient and element. Aliased arrays are staged through the scratch (in cache).
+        boolean staged = s == null && (out[t] == gm[t] || out[t] == ga[t]);
+        float[] o = s != null ? s : staged ? scratch[worker] : out[t];
+        int oo = s != null ? 2 * Layout.CHUNK : staged ? 0 : off;
+        float check = kernel.combine2(g, go, a, ao, o, oo, n, c1, c2);
+        acc[4 * c] = check;
+        if (!Float.isNaN(check)) {
+          if (s != null) {
+            FloatBuffer bo = bout[t];
+            bo.put(bo.position() + off, s, oo, n);
+          } else if (staged) {
+            System.arraycopy(o, 0, out[t], off, n);
+          }
         }
       }
       default -> throw new AssertionError(pass);

@@ -70,18 +70,28 @@ final class Surgery implements GradientSurgery {
 
   @Override
   public SurgeryState init(FloatBuffer[] template) {
+    float[][] copy = copyOf(template, "init template");
+    return init(copy, copy);
+  }
+
+  @Override
+  public SurgeryState init(FloatBuffer[] mainTemplate, FloatBuffer[] auxTemplate) {
+    return init(copyOf(mainTemplate, "init template"), copyOf(auxTemplate, "init aux template"));
+  }
+
+  private static float[][] copyOf(FloatBuffer[] template, String what) {
     if (template == null) {
-      throw new IllegalArgumentException("init template must not be null");
+      throw new IllegalArgumentException(what + " must not be null");
     }
     float[][] copy = new float[template.length][];
     for (int t = 0; t < template.length; t++) {
       if (template[t] == null) {
-        throw new IllegalArgumentException("init template tensor " + t + " is null");
+        throw new IllegalArgumentException(what + " tensor " + t + " is null");
       }
       copy[t] = new float[template[t].remaining()];
       template[t].get(template[t].position(), copy[t]);
     }
-    return init(copy);
+    return copy;
   }
 
   private float[][] initEma(float[][] template, int[] sizes, int which) {
@@ -132,7 +142,7 @@ final class Surgery implements GradientSurgery {
     checkArrays(gMain, sizes, "gMain");
     checkArrays(gAux, sizes, "gAux");
     checkArrays(out, sizes, "out");
-    state.runner.bind(gMain, gAux, out);
+    state.runner.bind(gMain, gAux, out, threads);
     try {
       step(state);
     } finally {

@@ -12,6 +12,8 @@ import java.util.Map;
  * {@code init} ({@code grad}, {@code gradients}, {@code zeros}, {@code random}), {@code seed}, {@code rescale},
  * {@code ratio-only} (bloop only), {@code eps}, {@code nonfinite} ({@code throw}, {@code skip}).
  * Defaults follow the reference: λ 0.1, ρ 0.1, init grad, seed 0, rescale false, eps 1e-7, nonfinite throw.
+ * Fields the method does not use (mixed: ema, init, seed, eps) are set to their defaults, and −0.0 to 0.0, so
+ * that configurations that behave alike are equal and {@code parse(toSpec())} gives back an equal one.
  *
  * @param method    the method
  * @param lambda    λ ≥ 0, finite: weight of the auxiliary gradient
@@ -59,6 +61,16 @@ public record SurgeryConfig(
     }
     if (nonFinite == null) {
       throw new IllegalArgumentException("nonfinite must not be null");
+    }
+    // Normalised so that parse(toSpec()) equals this configuration: the spec writes 0 without its sign, and
+    // lists only the keys the method uses (mixed has no EMA: its ema, init, seed and eps are left at defaults).
+    lambda += 0.0; // -0.0 becomes +0.0
+    eps += 0.0;
+    if (method == Method.MIXED) {
+      ema = DEFAULT_EMA;
+      init = InitMode.GRAD;
+      seed = 0L;
+      eps = DEFAULT_EPS;
     }
   }
 

@@ -2,15 +2,23 @@ package dev.scalpel.core;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /*
- * A tiny fork-join for chunked kernels: the caller and (threads - 1) daemon workers claim chunk indices from a
- * shared counter until none are left; the caller returns when every worker has finished. No allocation per run.
- * Which thread runs which chunk varies; results do not, because each chunk writes only its own slots and the
- * caller reduces them in chunk order. One job at a time per pool (a lock serialises concurrent callers).
- * Workers spin briefly, then park, so an idle pool costs no CPU.
+ * A tiny fork-join for chunked kernels: the caller and (threads - 1) daemon workers claim task indices until none
+ * are left. No allocation per run.
+ *
+ * The caller waits only for tasks that were CLAIMED, never for workers to check in: on a loaded machine a worker
+ * the OS has not scheduled yet simply finds nothing left to claim when it wakes, instead of stalling the caller.
+ * To make a late worker harmless, a claim is a CAS on one 64-bit word holding (generation << 32 | next index): a
+ * worker only claims tasks of the generation it read the job for; the job's fields are written before the word
+ * announces the generation, and cannot change while one of its tasks is unclaimed or running.
+ *
+ * Which thread runs which task varies; results do not, because each task writes only its own slots and the caller
+ * reduces them in task order. One job at a time per pool (a lock serialises concurrent callers). Idle workers spin
+ * about 20 µs, then park, so an idle pool costs no CPU.
  */
 final class WorkerPool {
 
@@ -20,14 +28,14 @@ final class WorkerPool {
   }
 
   private static final ConcurrentHashMap<Integer, WorkerPool> POOLS = new ConcurrentHashMap<>();
-  private static final int SPINS = 20_000;
+  private static final int SPINS = 2_000;
 
   private final int threads;
   private final ReentrantLock lock = new ReentrantLock();
-  private final AtomicInteger next = new AtomicInteger();
-  private final AtomicInteger running = new AtomicInteger();
+  /** (generation << 32) | index of the next unclaimed task. */
+  private final AtomicLong cursor = new AtomicLong();
+  private final AtomicInteger finished = new AtomicInteger();
   private final Thread[] workers;
-  private volatile int generation;
   private volatile ChunkTask job;
   private volatile int tasks;
   private volatile Thread caller;
@@ -69,22 +77,16 @@ final class WorkerPool {
       failure = null;
       job = body;
       tasks = count;
-      next.set(0);
-      running.set(threads - 1);
+      finished.set(0);
       caller = Thread.currentThread();
-      generation++;
+      long generation = (cursor.get() >>> 32) + 1;
+      cursor.set(generation << 32); // publishes job, tasks and caller
       for (Thread w : workers) {
         LockSupport.unpark(w);
       }
-      Throwable mine = null;
-      try {
-        work(0, body, count);
-      } catch (Throwable t) {
-        mine = t;
-        next.set(count); // let the workers stop early
-      }
+      work(0, generation, body, count);
       int spins = 0;
-      while (running.get() != 0) {
+      while (finished.get() != count) {
         if (spins++ < SPINS) {
           Thread.onSpinWait();
         } else {
@@ -92,7 +94,7 @@ final class WorkerPool {
         }
       }
       job = null;
-      Throwable f = mine != null ? mine : failure;
+      Throwable f = failure;
       if (f instanceof RuntimeException re) {
         throw re;
       }
@@ -107,36 +109,48 @@ final class WorkerPool {
     }
   }
 
-  private void work(int worker, ChunkTask body, int count) {
-    for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) {
-      body.run(worker, t);
+  /** Claims and runs tasks of {@code generation} until none are left. */
+  private void work(int worker, long generation, ChunkTask body, int count) {
+    while (true) {
+      long c = cursor.get();
+      int index = (int) c;
+      if ((c >>> 32) != generation || index >= count) {
+        return;
+      }
+      if (!cursor.compareAndSet(c, c + 1)) {
+        continue;
+      }
+      try {
+        if (failure == null) {
+          body.run(worker, index);
+        }
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        if (finished.incrementAndGet() == count && worker != 0) {
+          LockSupport.unpark(caller);
+        }
+      }
     }
   }
 
   private void loop(int id) {
-    int seen = 0;
+    long seen = 0;
     while (true) {
       int spins = 0;
-      while (generation == seen) {
+      long c;
+      while (((c = cursor.get()) >>> 32) == seen) {
         if (spins++ < SPINS) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
         }
       }
-      seen = generation;
+      seen = c >>> 32;
       ChunkTask body = job;
-      try {
-        if (body != null) {
-          work(id, body, tasks);
-        }
-      } catch (Throwable t) {
-        failure = t;
-        next.set(Integer.MAX_VALUE / 2);
-      } finally {
-        if (running.decrementAndGet() == 0) {
-          LockSupport.unpark(caller);
-        }
+      int count = tasks;
+      if (body != null) {
+        work(id, seen, body, count);
       }
     }
   }

@@ -1,0 +1,93 @@
+package dev.scalpel.cli;
+
+import dev.scalpel.cli.io.Progress;
+import dev.scalpel.cli.sweep.LambdaGrid;
+import dev.scalpel.cli.sweep.SweepRunner;
+import dev.scalpel.cli.task.Task;
+import dev.scalpel.cli.task.TaskOptions;
+import dev.scalpel.cli.task.Tasks;
+import dev.scalpel.core.GradientSurgery;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scalpel demo}: the main job on embedded defaults. Runs the paper's toy problem, the reference
+ * quadratic and (where built in) a short smooth-MNIST sweep, each over mixed, Bloop, dynamic barrier and
+ * PCGrad, and prints where the results and Pareto plots are. Re-running resumes.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"The main job: toy2d, quadratic and a short smooth-MNIST sweep (all four methods),",
+        "with results.csv and Pareto plots under --out. Re-running resumes finished work."})
+public final class DemoCommand implements Callable<Integer> {
+
+  /** One sweep of the demo. */
+  record Part(String task, List<String> methods, String lambdas, TaskOptions options) {
+  }
+
+  @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
+  Path out;
+
+  @Option(names = "--skip-mnist", description = "leave out the smooth-MNIST sweep")
+  boolean skipMnist;
+
+  static List<Part> parts(boolean mnist) {
+    List<Part> parts = new ArrayList<>();
+    parts.add(new Part("toy2d", List.of("mixed", "bloop", "dynamic-barrier", "pcgrad"), "1e-3:10:9",
+        TaskOptions.none()));
+    parts.add(new Part("quadratic", List.of("mixed", "bloop:ema=0.01,init=zeros", "dynamic-barrier:ema=1,init=zeros",
+        "pcgrad:ema=1,init=zeros"), "1e-3:1e3:10", TaskOptions.none()));
+    if (mnist && hasTask("smooth-mnist")) {
+      parts.add(new Part("smooth-mnist", List.of("mixed", "bloop:ema=0.01", "dynamic-barrier:ema=1",
+          "pcgrad:ema=1"), "1e-3:1:4",
+          new TaskOptions(null, 1, null, null, null, null)));
+    }
+    return parts;
+  }
+
+  static boolean hasTask(String name) {
+    for (String n : Tasks.names()) {
+      if (n.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Progress progress = Progress.stderr();
+    List<String> report = new ArrayList<>();
+    int failed = 0;
+    long start = System.nanoTime();
+    for (Part p : parts(!skipMnist)) {
+      Task t = Tasks.byName(p.task());
+      List<GradientSurgery> methods = new ArrayList<>();
+      for (String s : p.methods()) {
+        methods.add(GradientSurgery.parse(s));
+      }
+      Path dir = out.resolve(p.task());
+      progress.message(String.format(Locale.ROOT, "demo: %s, %s × λ %s → %s", p.task(), p.methods(), p.lambdas(),
+          dir));
+      List<SweepRunner.Row> rows = new SweepRunner(t, t.settings(p.options()), methods, LambdaGrid.parse(p.lambdas()),
+          dir).run(progress);
+      failed += (int) rows.stream().filter(r -> !r.status().equals("ok")).count();
+      report.add(p.task() + ": " + dir.resolve("results.csv"));
+      for (var plot : t.plots()) {
+        report.add("    " + dir.resolve(plot.name() + ".png") + " (and .svg)");
+      }
+    }
+    System.out.printf(Locale.ROOT, "demo done in %s; results and plots:%n",
+        Progress.duration((System.nanoTime() - start) / 1e9));
+    report.forEach(System.out::println);
+    if (failed > 0) {
+      System.err.println("scalpel: " + failed + " run(s) failed; see the status column of the results.csv files");
+      return 1;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.scalpel.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code scalpel} command: gradient surgery experiments from the command line. */
+@Command(name = "scalpel", mixinStandardHelpOptions = true, version = "scalpel 0.1.0",
+    description = "Gradient surgery (Bloop and baselines) on the JVM: train, sweep λ × methods, draw Pareto fronts.",
+    subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Builds the command line with clean error reporting (message only, exit code 2 for bad usage, 1 for failures). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (ex instanceof IllegalArgumentException) {
+        line.getErr().println("scalpel: " + ex.getMessage());
+        return 2;
+      }
+      line.getErr().println("scalpel: " + ex);
+      ex.printStackTrace(line.getErr());
+      return 1;
+    });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,143 @@
+package dev.scalpel.cli;
+
+import dev.scalpel.cli.io.AtomicFiles;
+import dev.scalpel.cli.io.Csv;
+import dev.scalpel.cli.io.Progress;
+import dev.scalpel.cli.sweep.MethodLabel;
+import dev.scalpel.cli.task.RunResult;
+import dev.scalpel.cli.task.Task;
+import dev.scalpel.cli.task.TaskOptions;
+import dev.scalpel.cli.task.TaskSettings;
+import dev.scalpel.cli.task.Tasks;
+import dev.scalpel.core.GradientSurgery;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scalpel train}: one run of a task for one method and λ, into a run directory that records what it was
+ * started with ({@code run.properties}); {@code --resume DIR} continues it from its last checkpoint with the
+ * recorded settings (tasks without checkpoints start again).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train once: --task T --method SPEC --lambda X --out DIR, or continue with --resume DIR.",
+        "Writes DIR/run.properties, the task's per-step/epoch CSV, and DIR/result.csv at the end."})
+public final class TrainCommand implements Callable<Integer> {
+
+  static final class Fresh {
+    @Option(names = "--task", required = true, description = "toy2d | quadratic | smooth-mnist")
+    String task;
+
+    @Option(names = "--method", required = true, description = "method spec, e.g. bloop:ema=0.01")
+    String method;
+
+    @Option(names = "--lambda", description = "λ (overrides the spec's)")
+    Double lambda;
+
+    @Option(names = "--out", required = true, description = "run directory (created)")
+    Path out;
+  }
+
+  static final class Mode {
+    @ArgGroup(exclusive = false)
+    Fresh fresh;
+
+    @Option(names = "--resume", description = "continue the run in this directory with its recorded settings")
+    Path resume;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
+
+  @Mixin
+  TaskFlags flags = new TaskFlags();
+
+  @Override
+  public Integer call() throws Exception {
+    Task task;
+    GradientSurgery method;
+    TaskSettings settings;
+    Path dir;
+    if (mode.resume != null) {
+      dir = mode.resume;
+      Path file = dir.resolve("run.properties");
+      if (!Files.exists(file)) {
+        throw new IllegalArgumentException("--resume " + dir + ": no run.properties there; start a run with "
+            + "scalpel train --task T --method SPEC --out DIR");
+      }
+      if (flags.any()) {
+        throw new IllegalArgumentException("--resume continues with the recorded settings; leave out --steps, "
+            + "--epochs, --lr, --batch-size, --seed and --max-steps-per-epoch");
+      }
+      Properties p = new Properties();
+      p.load(new StringReader(Files.readString(file)));
+      task = Tasks.byName(p.getProperty("task"));
+      method = GradientSurgery.parse(p.getProperty("method"));
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String k : p.stringPropertyNames()) {
+        if (k.startsWith("setting.")) {
+          values.put(k.substring("setting.".length()), p.getProperty(k));
+        }
+      }
+      settings = task.settings(TaskOptions.none());
+      Map<String, String> ordered = new LinkedHashMap<>();
+      for (String k : settings.values().keySet()) {
+        if (!values.containsKey(k)) {
+          throw new IllegalArgumentException(file + " lacks setting " + k);
+        }
+        ordered.put(k, values.get(k));
+      }
+      settings = new TaskSettings(task.name(), ordered);
+    } else {
+      Fresh f = mode.fresh;
+      task = Tasks.byName(f.task);
+      method = GradientSurgery.parse(f.method);
+      if (f.lambda != null) {
+        method = method.withLambda(f.lambda);
+      }
+      settings = task.settings(flags.options());
+      dir = f.out;
+      Files.createDirectories(dir);
+      StringBuilder b = new StringBuilder("# scalpel train: what this run was started with\n");
+      b.append("task=").append(task.name()).append('\n');
+      b.append("method=").append(method).append('\n');
+      settings.values().forEach((k, v) -> b.append("setting.").append(k).append('=').append(v).append('\n'));
+      Path file = dir.resolve("run.properties");
+      if (Files.exists(file) && !Files.readString(file).equals(b.toString())) {
+        throw new IllegalArgumentException(dir + " holds a run started with other settings (see " + file
+            + "); continue it with --resume " + dir + ", or use another --out");
+      }
+      AtomicFiles.write(file, b.toString());
+    }
+    Progress progress = Progress.stderr();
+    String label = MethodLabel.of(method.config()) + " λ=" + method.lambda();
+    progress.startSweep(0, 1);
+    progress.startRun(label);
+    RunResult r = task.run(method, settings, dir, progress);
+    progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
+        r.seconds()));
+    List<String> header = new ArrayList<>(List.of("method", "lambda"));
+    List<String> row = new ArrayList<>(List.of(method.toString(), Csv.num(method.lambda())));
+    r.metrics().forEach((k, v) -> {
+      header.add(k);
+      row.add(Csv.num(v));
+    });
+    header.addAll(List.of("steps", "seconds"));
+    row.addAll(List.of(Long.toString(r.steps()), String.format(Locale.ROOT, "%.3f", r.seconds())));
+    AtomicFiles.write(dir.resolve("result.csv"), Csv.line(header) + Csv.line(row));
+    r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-16s %s%n", k, Csv.num(v)));
+    System.out.println("run: " + dir);
+    return 0;
+  }
+}

@@ -1,0 +1,219 @@
+package dev.scalpel.cli.sweep;
+
+import dev.scalpel.cli.io.AtomicFiles;
+import dev.scalpel.cli.io.Csv;
+import dev.scalpel.cli.io.Progress;
+import dev.scalpel.cli.plot.ParetoPlot;
+import dev.scalpel.cli.task.PlotSpec;
+import dev.scalpel.cli.task.RunResult;
+import dev.scalpel.cli.task.Task;
+import dev.scalpel.cli.task.TaskSettings;
+import dev.scalpel.core.GradientSurgery;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/*
+ * Runs a task over methods × λ, Caffeine-simulator style:
+ *   DIR/sweep.properties            the task and its resolved settings; a DIR is only resumed with the same ones
+ *   DIR/runs/<label>_lambda=<λ>/    one directory per run: trajectory.csv (and the task's own files, e.g.
+ *                                   checkpoints), then result.csv written atomically when the run is finished
+ *   DIR/results.csv                 one row per method × λ of this invocation, rewritten after every run
+ *   DIR/<plot>.png, DIR/<plot>.svg  the task's Pareto plots, one labelled line per method
+ * Resuming: a run whose result.csv exists for the same canonical method spec is not run again; an interrupted
+ * run (no result.csv) is run again, and tasks that checkpoint resume it from their last checkpoint.
+ * A run that throws is recorded with status "failed: <message>" and NaN metrics (not retried on resume; delete
+ * its directory to retry), so one diverging λ does not sink the sweep.
+ */
+/** Runs a sweep of a task over methods × λ and writes results.csv, per-run trajectories and Pareto plots. */
+public final class SweepRunner {
+  /** One finished (or failed) run. */
+  public record Row(String method, String label, double lambda, RunResult result, String status, Path runDir) {
+  }
+
+  private final Task task;
+  private final TaskSettings settings;
+  private final List<GradientSurgery> methods;
+  private final List<Double> lambdas;
+  private final Path out;
+
+  public SweepRunner(Task task, TaskSettings settings, List<GradientSurgery> methods, List<Double> lambdas,
+      Path out) {
+    if (methods.isEmpty()) {
+      throw new IllegalArgumentException("no --method given; e.g. --method mixed --method bloop:ema=0.01");
+    }
+    this.task = task;
+    this.settings = settings;
+    this.methods = methods;
+    this.lambdas = lambdas;
+    this.out = out;
+    List<String> labels = new ArrayList<>();
+    for (GradientSurgery m : methods) {
+      String label = MethodLabel.of(m.config());
+      if (labels.contains(label)) {
+        throw new IllegalArgumentException("method '" + label + "' is given twice (λ in a spec is replaced by "
+            + "the --lambdas grid)");
+      }
+      labels.add(label);
+    }
+  }
+
+  /** Runs what is not done yet; returns every row of the grid, in method then λ order. */
+  public List<Row> run(Progress progress) throws IOException {
+    Files.createDirectories(out);
+    checkSettings();
+    List<Row> rows = new ArrayList<>();
+    List<Object[]> pending = new ArrayList<>();
+    for (GradientSurgery base : methods) {
+      for (double lambda : lambdas) {
+        GradientSurgery m = base.withLambda(lambda);
+        Path dir = runDir(m);
+        Row done = load(m, dir);
+        if (done != null) {
+          rows.add(done);
+        } else {
+          rows.add(null);
+          pending.add(new Object[] {rows.size() - 1, m, dir});
+        }
+      }
+    }
+    int total = rows.size();
+    progress.startSweep(total - pending.size(), total);
+    if (pending.size() < total) {
+      progress.message("resuming " + out + ": " + (total - pending.size()) + " of " + total
+          + " runs already done");
+    }
+    for (Object[] p : pending) {
+      int index = (Integer) p[0];
+      GradientSurgery m = (GradientSurgery) p[1];
+      Path dir = (Path) p[2];
+      String label = MethodLabel.of(m.config());
+      progress.startRun(label + " λ=" + ParetoPlot.fmtLambda(m.lambda()));
+      Files.createDirectories(dir);
+      Row row;
+      try {
+        RunResult r = task.run(m, settings, dir, progress);
+        row = new Row(m.toString(), label, m.lambda(), r, "ok", dir);
+        progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
+            r.seconds()));
+      } catch (Exception e) {
+        Map<String, Double> nan = new LinkedHashMap<>();
+        for (String c : task.metricColumns()) {
+          nan.put(c, Double.NaN);
+        }
+        String msg = String.valueOf(e.getMessage()).replace('\n', ' ');
+        row = new Row(m.toString(), label, m.lambda(), new RunResult(nan, 0, 0), "failed: " + msg, dir);
+        progress.endRun("FAILED: " + e);
+      }
+      writeRow(row);
+      rows.set(index, row);
+      writeResults(rows);
+    }
+    writeResults(rows);
+    writePlots(rows);
+    return rows;
+  }
+
+  private Path runDir(GradientSurgery m) {
+    String label = MethodLabel.of(m.config());
+    return out.resolve("runs").resolve(MethodLabel.slug(label) + "_lambda=" + ParetoPlot.fmtLambda(m.lambda()));
+  }
+
+  private void checkSettings() throws IOException {
+    Path file = out.resolve("sweep.properties");
+    Properties want = new Properties();
+    want.setProperty("task", task.name());
+    settings.values().forEach((k, v) -> want.setProperty("setting." + k, v));
+    if (Files.exists(file)) {
+      Properties have = new Properties();
+      have.load(new StringReader(Files.readString(file)));
+      if (!have.equals(want)) {
+        throw new IllegalArgumentException(out + " holds a sweep with other settings " + new java.util.TreeMap<>(have)
+            + "; this command asks for " + new java.util.TreeMap<>(want)
+            + ". Use another --out, or delete the directory to start over.");
+      }
+      return;
+    }
+    StringBuilder b = new StringBuilder("# scalpel sweep settings; a resumed sweep must use the same\n");
+    b.append("task=").append(task.name()).append('\n');
+    settings.values().forEach((k, v) -> b.append("setting.").append(k).append('=').append(v).append('\n'));
+    AtomicFiles.write(file, b.toString());
+  }
+
+  private List<String> header() {
+    List<String> h = new ArrayList<>(List.of("method", "label", "lambda"));
+    h.addAll(task.metricColumns());
+    h.addAll(List.of("steps", "seconds", "status", "run_dir"));
+    return h;
+  }
+
+  private List<String> fields(Row r) {
+    List<String> f = new ArrayList<>(List.of(r.method(), r.label(), Csv.num(r.lambda())));
+    for (String c : task.metricColumns()) {
+      f.add(Csv.num(r.result().metrics().getOrDefault(c, Double.NaN)));
+    }
+    f.add(Long.toString(r.result().steps()));
+    f.add(String.format(Locale.ROOT, "%.3f", r.result().seconds()));
+    f.add(r.status());
+    f.add(out.relativize(r.runDir()).toString());
+    return f;
+  }
+
+  private void writeRow(Row r) throws IOException {
+    AtomicFiles.write(r.runDir().resolve("result.csv"), Csv.line(header()) + Csv.line(fields(r)));
+  }
+
+  private Row load(GradientSurgery m, Path dir) throws IOException {
+    Path file = dir.resolve("result.csv");
+    if (!Files.exists(file)) {
+      return null;
+    }
+    List<Map<String, String>> rows = Csv.read(file);
+    if (rows.size() != 1 || !m.toString().equals(rows.get(0).get("method"))) {
+      return null;
+    }
+    Map<String, String> row = rows.get(0);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (String c : task.metricColumns()) {
+      String v = row.get(c);
+      if (v == null) {
+        return null;
+      }
+      metrics.put(c, Double.parseDouble(v));
+    }
+    RunResult r = new RunResult(metrics, Long.parseLong(row.get("steps")), Double.parseDouble(row.get("seconds")));
+    return new Row(m.toString(), row.get("label"), m.lambda(), r, row.get("status"), dir);
+  }
+
+  private void writeResults(List<Row> rows) throws IOException {
+    StringBuilder b = new StringBuilder(Csv.line(header()));
+    for (Row r : rows) {
+      if (r != null) {
+        b.append(Csv.line(fields(r)));
+      }
+    }
+    AtomicFiles.write(out.resolve("results.csv"), b.toString());
+  }
+
+  private void writePlots(List<Row> rows) throws IOException {
+    for (PlotSpec spec : task.plots()) {
+      Map<String, List<ParetoPlot.Point>> byLabel = new LinkedHashMap<>();
+      for (Row r : rows) {
+        double x = r.result().metrics().getOrDefault(spec.x(), Double.NaN);
+        double y = r.result().metrics().getOrDefault(spec.y(), Double.NaN);
+        byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(new ParetoPlot.Point(x, y, r.lambda()));
+      }
+      List<ParetoPlot.Series> series = new ArrayList<>();
+      byLabel.forEach((label, pts) -> series.add(new ParetoPlot.Series(label, pts)));
+      ParetoPlot.write(out, spec.name(), new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(),
+          spec.yLabel(), spec.yLog()), series);
+    }
+  }
+}

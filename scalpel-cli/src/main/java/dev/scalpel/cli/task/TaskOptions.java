@@ -1,0 +1,33 @@
+package dev.scalpel.cli.task;
+
+/**
+ * Overrides given on the command line; null means "the task's default".
+ *
+ * @param steps            full-batch steps (toy2d)
+ * @param epochs           epochs (quadratic, smooth-mnist)
+ * @param learningRate     learning rate
+ * @param batchSize        minibatch size
+ * @param seed             random seed (data, initialisation, shuffling)
+ * @param maxStepsPerEpoch cap on steps per epoch (smooth-mnist; 0 = all)
+ */
+public record TaskOptions(Integer steps, Integer epochs, Double learningRate, Integer batchSize, Long seed,
+    Integer maxStepsPerEpoch) {
+
+  public static TaskOptions none() {
+    return new TaskOptions(null, null, null, null, null, null);
+  }
+
+  /** Fails, naming the flag and the task, when an option the task does not use was given. */
+  public static void reject(String task, String flag, Object value) {
+    if (value != null) {
+      throw new IllegalArgumentException(flag + " (" + value + ") does not apply to task " + task);
+    }
+  }
+
+  /** Fails unless {@code value} is null or positive. */
+  public static void positive(String flag, Number value) {
+    if (value != null && !(value.doubleValue() > 0)) {
+      throw new IllegalArgumentException(flag + " (" + value + ") must be > 0");
+    }
+  }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a main class of scalpel-djl with the module's runtime classpath and the JVM flags it needs.
+#   scalpel-djl/scripts/run-main.sh dev.scalpel.djl.bench.StepBench --rounds 6
+# Environment: JAVA_HOME (a JDK >= 21; default /usr/lib/jvm/temurin-25-jdk-amd64), JAVA_OPTS (extra JVM flags),
+# SKIP_BUILD=1 to reuse the last build.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$here/.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  (cd "$root" && mvn -q -pl scalpel-djl -am compile dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
+fi
+cp="$here/target/classes:$root/scalpel-core/target/classes:$(cat "$here/target/classpath.txt")"
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -Dai.djl.offline=true ${JAVA_OPTS:-} -cp "$cp" "$@"

@@ -1,0 +1,649 @@
+package dev.scalpel.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.scalpel.core.GradientSurgery;
+import dev.scalpel.core.InitMode;
+import dev.scalpel.core.Method;
+import dev.scalpel.core.NonFinitePolicy;
+import dev.scalpel.core.SurgeryConfig;
+import dev.scalpel.core.SurgeryState;
+import dev.scalpel.djl.checkpoint.CheckpointException;
+import dev.scalpel.djl.checkpoint.CheckpointFile;
+import dev.scalpel.djl.checkpoint.Sections;
+import dev.scalpel.djl.optim.Optimiser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A training step with two losses for any DJL {@link Block} on the CPU: the gradient of the main loss and that of
+ * the auxiliary loss are obtained separately, combined by a {@link GradientSurgery} (global inner products over all
+ * parameters) and applied by an {@link Optimiser} that we own, so that the whole training state can be saved.
+ *
+ * <pre>{@code
+ * GradientSurgery bloop = GradientSurgery.parse("bloop:lambda=0.1,ema=0.01");
+ * try (TwoLossStep step = TwoLossStep.builder(block)
+ *          .surgery(bloop)
+ *          .optimiser(Adam.withLearningRate(3e-4))
+ *          .build()) {
+ *   for (Batch b : batches) {
+ *     StepResult r = step.step(
+ *         m -> loss.evaluate(new NDList(m.create(b.labels())),
+ *                  block.forward(step.parameterStore(), new NDList(m.create(b.images(), shape)), true)),
+ *         AuxiliaryLoss.analytic(new SpectralNormLoss(1, seed)));   // or AuxiliaryLoss.autograd(m -> ...)
+ *   }
+ *   CheckpointFile.write(dir.resolve("ckpt.bin"), step.saveState());
+ * }
+ * }</pre>
+ *
+ * <p>One step: zero the gradients; forward and backward the main loss; for an autograd auxiliary loss, copy the
+ * main gradient aside (the only copy: autograd accumulates into the same gradient tensors), zero, forward and
+ * backward the auxiliary loss; for an {@link AnalyticLoss}, compute its gradient in Java from views of the
+ * parameters. The surgery writes the direction into the gradient tensors, and the optimiser moves the parameter
+ * tensors in place through direct views of their memory ({@link GradientPath#NATIVE}; {@link GradientPath#ARRAYS}
+ * copies everything to Java arrays instead). Every array of a step is freed when the step ends.
+ *
+ * <p>Threads: the surgery uses {@link GradientSurgery#threads()}; PyTorch its own pool ({@link TorchThreads}).
+ * With one of each, fixed seeds and Java-side initialisation, training is reproducible bit for bit, resumes
+ * included. Not thread-safe; only one DJL gradient collector may be open at a time in the process.
+ */
+public final class TwoLossStep implements AutoCloseable {
+  private static final int STATE_VERSION = 1;
+  /** Names of the sections {@link #saveState()} writes. */
+  public static final String SECTION_META = "step.meta";
+  public static final String SECTION_PARAMS = "step.params";
+  public static final String SECTION_OPTIMISER = "step.optimiser";
+  public static final String SECTION_SURGERY = "step.surgery";
+
+  private final List<Parameter> params;
+  private final List<ParameterInfo> infos;
+  private final int[] sizes;
+  private final GradientSurgery surgery;
+  private final Optimiser optimiser;
+  private final GradientPath path;
+  private final Engine engine;
+  private final NDManager manager;
+  private final ParameterStore store;
+
+  private final NDArray[] boundArrays;
+  private final FloatBuffer[] paramViews;
+  private final FloatBuffer[] paramReadOnly;
+  private final FloatBuffer[] gradViews;
+  private final boolean[] gradChecked;
+  private final float[][] mainArrays;
+  private final FloatBuffer[] mainBuffers;
+  private final float[][] auxArrays;
+  private final FloatBuffer[] auxBuffers;
+  private final float[][] paramArrays;
+  private final FloatBuffer[] paramArrayReadOnly;
+  private final Set<AnalyticLoss> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private final long[] phaseNanos = new long[6];
+  private long timedSteps;
+  private SurgeryState state;
+  private long steps;
+  private boolean closed;
+
+  private TwoLossStep(Builder b) {
+    this.params = List.copyOf(b.parameters);
+    if (params.isEmpty()) {
+      throw new IllegalArgumentException("no trainable parameters (initialise the block first?)");
+    }
+    if (b.surgery == null) {
+      throw new IllegalArgumentException("a GradientSurgery is required: builder.surgery(...)");
+    }
+    if (b.optimiser == null) {
+      throw new IllegalArgumentException("an Optimiser is required: builder.optimiser(...)");
+    }
+    this.surgery = b.surgery;
+    this.optimiser = b.optimiser;
+    this.path = b.path;
+    int n = params.size();
+    List<ParameterInfo> list = new ArrayList<>(n);
+    sizes = new int[n];
+    for (int t = 0; t < n; t++) {
+      Parameter p = params.get(t);
+      if (!p.isInitialized()) {
+        throw new IllegalArgumentException("parameter " + p.getName() + " is not initialised: call "
+            + "block.initialize(manager, DataType.FLOAT32, inputShape) first");
+      }
+      NDArray a = p.getArray();
+      list.add(new ParameterInfo(t, p.getName(), a.getShape()));
+      sizes[t] = Math.toIntExact(a.size());
+    }
+    this.infos = List.copyOf(list);
+    this.engine = params.get(0).getArray().getManager().getEngine();
+    this.manager = engine.newBaseManager(Device.cpu());
+    this.store = new ParameterStore(manager, false);
+    boundArrays = new NDArray[n];
+    paramViews = new FloatBuffer[n];
+    paramReadOnly = new FloatBuffer[n];
+    gradViews = new FloatBuffer[n];
+    gradChecked = new boolean[n];
+    mainArrays = new float[n][];
+    mainBuffers = new FloatBuffer[n];
+    auxArrays = new float[n][];
+    auxBuffers = new FloatBuffer[n];
+    paramArrays = path == GradientPath.ARRAYS ? new float[n][] : null;
+    paramArrayReadOnly = path == GradientPath.ARRAYS ? new FloatBuffer[n] : null;
+    for (int t = 0; t < n; t++) {
+      mainArrays[t] = new float[sizes[t]];
+      mainBuffers[t] = FloatBuffer.wrap(mainArrays[t]);
+      auxArrays[t] = new float[sizes[t]];
+      auxBuffers[t] = FloatBuffer.wrap(auxArrays[t]);
+      if (paramArrays != null) {
+        paramArrays[t] = new float[sizes[t]];
+        paramArrayReadOnly[t] = FloatBuffer.wrap(paramArrays[t]).asReadOnlyBuffer();
+      }
+    }
+    bindParameters();
+    optimiser.init(sizes);
+  }
+
+  /** A builder over every parameter of {@code block} that requires a gradient, in {@code getParameters()} order. */
+  public static Builder builder(Block block) {
+    List<Parameter> ps = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        ps.add(p.getValue());
+      }
+    }
+    return new Builder(ps);
+  }
+
+  /** A builder over the given parameters (initialised, float32, on the CPU), in this order. */
+  public static Builder builder(List<Parameter> parameters) {
+    return new Builder(new ArrayList<>(parameters));
+  }
+
+  /**
+   * One training step: computes both gradients, the surgery's direction, and applies the optimiser.
+   *
+   * @param main the main loss (autograd)
+   * @param aux  the auxiliary loss (autograd, or analytic)
+   * @return the losses before the update, and whether the update was skipped
+   */
+  public StepResult step(LossFunction main, AuxiliaryLoss aux) {
+    if (closed) {
+      throw new IllegalStateException("this TwoLossStep is closed");
+    }
+    if (main == null || aux == null) {
+      throw new IllegalArgumentException("main and auxiliary losses must not be null");
+    }
+    long t0 = System.nanoTime();
+    bindParameters();
+    double mainLoss;
+    double auxLoss;
+    try (NDManager sm = manager.newSubManager()) {
+      zeroAllGradients();
+      if (path == GradientPath.ARRAYS) {
+        for (int t = 0; t < sizes.length; t++) {
+          NativeViews.copy(paramViews[t], paramArrays[t]);
+        }
+      }
+      long t1 = System.nanoTime();
+      mainLoss = backward(main, sm, "main");
+      fetchGradViews();
+      long t2 = System.nanoTime();
+      // where each gradient lives: NATIVE keeps them in the gradient tensors where it can; the array paths copy
+      FloatBuffer[] gm;
+      FloatBuffer[] ga;
+      FloatBuffer[] out;
+      boolean arrays = path != GradientPath.NATIVE;
+      if (aux instanceof AuxiliaryLoss.Autograd a) {
+        copyGradients(mainArrays); // needed on every path: the auxiliary backward pass reuses the gradient tensors
+        zeroGradients();
+        auxLoss = backward(a.loss(), sm, "auxiliary");
+        gm = mainBuffers;
+        if (arrays) {
+          copyGradients(auxArrays);
+          ga = auxBuffers;
+          out = mainBuffers;
+        } else {
+          ga = gradViews;
+          out = gradViews;
+        }
+      } else {
+        AnalyticLoss al = ((AuxiliaryLoss.Analytic) aux).loss();
+        if (bound.add(al)) {
+          al.bind(infos);
+        }
+        FloatBuffer[] paramsIn = path == GradientPath.ARRAYS ? paramArrayReadOnly : paramReadOnly;
+        for (FloatBuffer v : paramsIn) {
+          v.rewind();
+        }
+        auxLoss = al.valueAndGradient(paramsIn, auxArrays);
+        ga = auxBuffers;
+        if (arrays) {
+          copyGradients(mainArrays);
+          gm = mainBuffers;
+          out = mainBuffers;
+        } else {
+          gm = gradViews;
+          out = gradViews;
+        }
+      }
+      if (state == null) {
+        state = initState(gm, ga);
+        if (state == null) { // non-finite first gradient under nonfinite=skip: nothing to start the EMA from
+          steps++;
+          return new StepResult(steps, mainLoss, auxLoss, true, Double.NaN);
+        }
+      }
+      long t3 = System.nanoTime();
+      surgery.direction(gm, ga, state, out);
+      boolean skipped = state.lastStepSkipped();
+      long t4 = System.nanoTime();
+      if (!skipped) {
+        if (path == GradientPath.ARRAYS) {
+          optimiser.updateInPlace(paramArrays, mainArrays);
+          for (int t = 0; t < sizes.length; t++) {
+            NativeViews.copy(paramArrays[t], paramViews[t]);
+          }
+        } else {
+          optimiser.updateInPlace(paramViews, out); // parameters in place through their views
+        }
+      }
+      steps++;
+      long t5 = System.nanoTime();
+      phaseNanos[0] += t1 - t0;
+      phaseNanos[1] += t2 - t1;
+      phaseNanos[2] += t3 - t2;
+      phaseNanos[3] += t4 - t3;
+      phaseNanos[4] += t5 - t4;
+      phaseNanos[5] += t5 - t0;
+      timedSteps++;
+      return new StepResult(steps, mainLoss, auxLoss, skipped, state.lastRatio());
+    }
+  }
+
+  /** Mean time per step of each phase since construction or {@link #resetTimings()}. */
+  public StepTimings timings() {
+    double n = Math.max(1, timedSteps) * 1e6;
+    return new StepTimings(timedSteps, phaseNanos[0] / n, phaseNanos[1] / n, phaseNanos[2] / n, phaseNanos[3] / n,
+        phaseNanos[4] / n, phaseNanos[5] / n);
+  }
+
+  /** Restarts the {@link #timings()} accumulation. */
+  public void resetTimings() {
+    java.util.Arrays.fill(phaseNanos, 0);
+    timedSteps = 0;
+  }
+
+  /*
+   * The surgery state, from the first gradients when init=grad. A non-finite first gradient cannot start an EMA:
+   * under nonfinite=skip the step is skipped (null), otherwise the core's NonFiniteGradientException is raised by
+   * running the same method on a throwaway state.
+   */
+  private SurgeryState initState(FloatBuffer[] gm, FloatBuffer[] ga) {
+    SurgeryConfig c = surgery.config();
+    if (c.init() == InitMode.GRAD && c.method() != Method.MIXED && !(allFinite(gm) && allFinite(ga))) {
+      if (c.nonFinite() == NonFinitePolicy.SKIP) {
+        return null;
+      }
+      GradientSurgery probe = GradientSurgery.of(new SurgeryConfig(c.method(), c.lambda(), c.ema(), InitMode.ZEROS,
+          c.seed(), c.rescale(), c.ratioOnly(), c.eps(), c.nonFinite())).withThreads(1);
+      float[][] scratch = toArrays(gm);
+      probe.direction(toArrays(gm), toArrays(ga), probe.init(scratch), scratch); // throws
+      throw new IllegalStateException("non-finite first gradient was not rejected by " + surgery);
+    }
+    if (c.method() == Method.PCGRAD && c.init() == InitMode.GRAD) {
+      return surgery.init(toArrays(gm), toArrays(ga));
+    }
+    return surgery.init(gm);
+  }
+
+  private static boolean allFinite(FloatBuffer[] b) {
+    for (FloatBuffer t : b) {
+      int p = t.position();
+      for (int i = 0, n = t.remaining(); i < n; i++) {
+        if (!Float.isFinite(t.get(p + i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static float[][] toArrays(FloatBuffer[] b) {
+    float[][] out = new float[b.length][];
+    for (int t = 0; t < b.length; t++) {
+      out[t] = new float[b[t].remaining()];
+      NativeViews.copy(b[t], out[t]);
+    }
+    return out;
+  }
+
+  private double backward(LossFunction fn, NDManager sm, String which) {
+    NDArray loss;
+    try (GradientCollector gc = engine.newGradientCollector()) {
+      loss = fn.compute(sm);
+      if (loss == null) {
+        throw new IllegalArgumentException("the " + which + " loss function returned null");
+      }
+      if (loss.size() != 1) {
+        throw new IllegalArgumentException("the " + which + " loss must have exactly one element; it has shape "
+            + loss.getShape());
+      }
+      gc.backward(loss);
+    }
+    return loss.toArray()[0].doubleValue();
+  }
+
+  private void bindParameters() {
+    for (int t = 0; t < params.size(); t++) {
+      NDArray a = params.get(t).getArray();
+      if (a != boundArrays[t]) {
+        paramViews[t] = NativeViews.view(a, "parameter " + infos.get(t).name());
+        paramReadOnly[t] = paramViews[t].asReadOnlyBuffer();
+        boundArrays[t] = a;
+        gradChecked[t] = false;
+      }
+    }
+  }
+
+  /*
+   * Zeroes every gradient tensor in place, through a view taken and used while the gradient wrapper is open: before
+   * the first backward pass a parameter has no gradient yet and DJL hands out a temporary zero array, whose memory
+   * is freed when the wrapper closes, so its view must not outlive it.
+   */
+  private void zeroAllGradients() {
+    for (int t = 0; t < params.size(); t++) {
+      try (NDArray g = boundArrays[t].getGradient()) {
+        NativeViews.zero(NativeViews.rawView(g));
+      }
+    }
+  }
+
+  /*
+   * Views of the gradients after a backward pass: the gradient tensors then exist and are owned by the parameters
+   * (backward accumulates into them in place), so the views stay valid after the wrappers close. The first view
+   * of each is checked to alias the tensor.
+   */
+  private void fetchGradViews() {
+    for (int t = 0; t < params.size(); t++) {
+      try (NDArray g = boundArrays[t].getGradient()) {
+        if (!gradChecked[t]) {
+          gradViews[t] = NativeViews.view(g, "gradient of " + infos.get(t).name());
+          gradChecked[t] = true;
+        } else {
+          gradViews[t] = NativeViews.rawView(g);
+        }
+      }
+    }
+  }
+
+  private void zeroGradients() {
+    for (FloatBuffer g : gradViews) {
+      NativeViews.zero(g);
+    }
+  }
+
+  private void copyGradients(float[][] into) {
+    for (int t = 0; t < sizes.length; t++) {
+      NativeViews.copy(gradViews[t], into[t]);
+    }
+  }
+
+  /**
+   * The step's state as checkpoint sections: parameters, optimiser state, surgery state and step count, with the
+   * specs of the surgery and the optimiser (checked by {@link #restoreState}). Add sections of your own (data
+   * position, RNG) and write them with {@link CheckpointFile#write}.
+   */
+  public Map<String, byte[]> saveState() {
+    Map<String, byte[]> s = new LinkedHashMap<>();
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(STATE_VERSION);
+      out.writeLong(steps);
+      out.writeUTF(surgery.toString());
+      out.writeUTF(optimiser.spec());
+      out.writeInt(sizes.length);
+      for (ParameterInfo p : infos) {
+        out.writeUTF(p.name());
+        out.writeInt(p.size());
+      }
+      out.flush();
+      s.put(SECTION_META, bytes.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    s.put(SECTION_PARAMS, Sections.floats(parameterValues()));
+    s.put(SECTION_OPTIMISER, optimiser.saveState());
+    s.put(SECTION_SURGERY, state == null ? new byte[0] : state.snapshot());
+    return s;
+  }
+
+  /**
+   * Restores {@link #saveState()}: parameters (written into the tensors in place), optimiser, surgery state and
+   * step count. Fails with a {@link CheckpointException} if the checkpoint was made with another method, optimiser
+   * or parameter layout.
+   */
+  public void restoreState(Map<String, byte[]> sections) {
+    bindParameters();
+    String where = "(step state)";
+    byte[] meta = Sections.require(sections, SECTION_META, where);
+    long savedSteps;
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta))) {
+      int version = in.readInt();
+      if (version != STATE_VERSION) {
+        throw new CheckpointException("step state has version " + version + "; this build reads " + STATE_VERSION);
+      }
+      savedSteps = in.readLong();
+      String savedSurgery = in.readUTF();
+      if (!savedSurgery.equals(surgery.toString())) {
+        throw new CheckpointException("the checkpoint was made with method '" + savedSurgery
+            + "' but this step uses '" + surgery + "'");
+      }
+      String savedOptimiser = in.readUTF();
+      if (!savedOptimiser.equals(optimiser.spec())) {
+        throw new CheckpointException("the checkpoint was made with optimiser '" + savedOptimiser
+            + "' but this step uses '" + optimiser.spec() + "'");
+      }
+      int n = in.readInt();
+      List<String> layout = new ArrayList<>();
+      for (int t = 0; t < n; t++) {
+        layout.add(in.readUTF() + "[" + in.readInt() + "]");
+      }
+      List<String> mine = new ArrayList<>();
+      for (ParameterInfo p : infos) {
+        mine.add(p.name() + "[" + p.size() + "]");
+      }
+      if (!layout.equals(mine)) {
+        throw new CheckpointException("the checkpoint holds parameters " + layout + " but the model has " + mine);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException("step state is malformed: " + e, e);
+    }
+    float[][] values = Sections.floats(Sections.require(sections, SECTION_PARAMS, where), "parameters section");
+    for (int t = 0; t < sizes.length; t++) {
+      if (values[t].length != sizes[t]) {
+        throw new CheckpointException("parameter " + infos.get(t).name() + " has " + values[t].length
+            + " values in the checkpoint, " + sizes[t] + " in the model");
+      }
+    }
+    try {
+      optimiser.restoreState(Sections.require(sections, SECTION_OPTIMISER, where));
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException("cannot restore the optimiser: " + e.getMessage(), e);
+    }
+    byte[] snap = Sections.require(sections, SECTION_SURGERY, where);
+    SurgeryState restored;
+    try {
+      restored = snap.length == 0 ? null : surgery.restore(snap, sizes);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException("cannot restore the surgery state: " + e.getMessage(), e);
+    }
+    for (int t = 0; t < sizes.length; t++) {
+      NativeViews.copy(values[t], paramViews[t]);
+    }
+    state = restored;
+    steps = savedSteps;
+  }
+
+  /** Writes {@link #saveState()} plus {@code extra} sections atomically to {@code file}. */
+  public void saveCheckpoint(Path file, Map<String, byte[]> extra) {
+    Map<String, byte[]> all = saveState();
+    if (extra != null) {
+      for (Map.Entry<String, byte[]> e : extra.entrySet()) {
+        if (all.containsKey(e.getKey())) {
+          throw new IllegalArgumentException("section name '" + e.getKey() + "' is reserved");
+        }
+        all.put(e.getKey(), e.getValue());
+      }
+    }
+    CheckpointFile.write(file, all);
+  }
+
+  /** Reads and verifies {@code file}, restores this step from it and returns all its sections (yours included). */
+  public Map<String, byte[]> loadCheckpoint(Path file) {
+    Map<String, byte[]> sections = CheckpointFile.read(file);
+    try {
+      restoreState(sections);
+    } catch (CheckpointException e) {
+      throw new CheckpointException("checkpoint " + file + ": " + e.getMessage(), e);
+    }
+    return sections;
+  }
+
+  /** Copies of the current parameter values, in tensor order. */
+  public float[][] parameterValues() {
+    bindParameters();
+    float[][] out = new float[sizes.length][];
+    for (int t = 0; t < sizes.length; t++) {
+      out[t] = new float[sizes[t]];
+      NativeViews.copy(paramViews[t], out[t]);
+    }
+    return out;
+  }
+
+  /** Overwrites the parameter values in place (e.g. a Java-side initialisation), in tensor order. */
+  public void setParameterValues(float[][] values) {
+    bindParameters();
+    if (values.length != sizes.length) {
+      throw new IllegalArgumentException(values.length + " tensors given, the model has " + sizes.length);
+    }
+    for (int t = 0; t < sizes.length; t++) {
+      if (values[t].length != sizes[t]) {
+        throw new IllegalArgumentException("tensor " + t + " (" + infos.get(t).name() + ") has " + sizes[t]
+            + " elements, " + values[t].length + " given");
+      }
+      NativeViews.copy(values[t], paramViews[t]);
+    }
+  }
+
+  /** The parameter store to pass to {@code block.forward} inside loss functions. */
+  public ParameterStore parameterStore() {
+    return store;
+  }
+
+  /** The manager that per-step managers are made from (closed by {@link #close()}). */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The parameters, in tensor order. */
+  public List<ParameterInfo> parameters() {
+    return infos;
+  }
+
+  /** Number of floats of each tensor. */
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  public GradientSurgery surgery() {
+    return surgery;
+  }
+
+  public Optimiser optimiser() {
+    return optimiser;
+  }
+
+  public GradientPath path() {
+    return path;
+  }
+
+  /** The surgery state; null before the first step. */
+  public SurgeryState surgeryState() {
+    return state;
+  }
+
+  /** Number of steps done (skipped ones included). */
+  public long steps() {
+    return steps;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TwoLossStep[" + surgery + ", " + optimiser.spec() + ", " + path + ", tensors=" + sizes.length
+        + ", parameters=" + Arrays.stream(sizes).asLongStream().sum() + ", steps=" + steps + "]";
+  }
+
+  /** Builder of {@link TwoLossStep}. */
+  public static final class Builder {
+    private final List<Parameter> parameters;
+    private GradientSurgery surgery;
+    private Optimiser optimiser;
+    private GradientPath path = GradientPath.NATIVE;
+
+    private Builder(List<Parameter> parameters) {
+      this.parameters = parameters;
+    }
+
+    /** The gradient surgery (required), e.g. {@code GradientSurgery.parse("bloop:lambda=0.1,ema=0.01")}. */
+    public Builder surgery(GradientSurgery s) {
+      this.surgery = s;
+      return this;
+    }
+
+    /** The base optimiser (required); it is initialised for the parameters' sizes. */
+    public Builder optimiser(Optimiser o) {
+      this.optimiser = o;
+      return this;
+    }
+
+    /** {@link GradientPath#NATIVE} (default), {@link GradientPath#GRADIENT_ARRAYS} or {@link GradientPath#ARRAYS}. */
+    public Builder path(GradientPath p) {
+      if (p == null) {
+        throw new IllegalArgumentException("path must not be null");
+      }
+      this.path = p;
+      return this;
+    }
+
+    public TwoLossStep build() {
+      return new TwoLossStep(this);
+    }
+  }
+}
