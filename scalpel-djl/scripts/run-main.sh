@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs a main class of scalpel-djl with the module's runtime classpath and the JVM flags it needs.
 #   scalpel-djl/scripts/run-main.sh dev.scalpel.djl.bench.StepBench --rounds 6
-# Environment: JAVA_HOME (a JDK >= 21; default /usr/lib/jvm/temurin-25-jdk-amd64), JAVA_OPTS (extra JVM flags),
+# Environment: JAVA_HOME (a JDK >= 21; else the newest one under /usr/lib/jvm), JAVA_OPTS (extra JVM flags),
 # SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+. "$root/bin/env.sh"
+scalpel_find_java || exit 1
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$root" && mvn -q -pl scalpel-djl -am compile dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
