@@ -52,7 +52,7 @@ public interface GradientSurgery {
 
   /**
    * The same method run on {@code threads} threads (caller included); results do not depend on it. Models under
-   * 2^17 parameters always run on the calling thread. Default: available processors (at most 8), or the system
+   * 2^18 parameters always run on the calling thread. Default: available processors (at most 8), or the system
    * property {@code scalpel.threads}.
    */
   GradientSurgery withThreads(int threads);

@@ -8,8 +8,12 @@ package dev.scalpel.core;
 final class Layout {
   /** Elements per chunk: 32 KiB of floats, so a chunk of each operand stays in L1/L2 between fused passes. */
   static final int CHUNK = 8192;
-  /** Below this many floats in all, a step runs on the calling thread: a hand-off would cost more than it saves. */
-  static final long PARALLEL_MIN = 1L << 17;
+  /**
+   * Below this many floats in all, a step runs on the calling thread: a hand-off would cost more than it saves.
+   * Measured (docs/benchmarks.md, quiet 2-core machine): at 2^17 floats two threads made bloop slower (87 µs vs
+   * 53 µs), at 2^18 faster (154 vs 185 µs), at 2^19 twice as fast.
+   */
+  static final long PARALLEL_MIN = 1L << 18;
 
   final int[] sizes;
   final long total;

@@ -16,7 +16,7 @@ final class T {
   /** Sizes that are deliberately ragged: not multiples of 8, one of 1, one across a chunk boundary. */
   static final int[] SMALL = {37, 1, 300, 64, 8};
   static final int[] ACROSS_CHUNK = {Layout.CHUNK + 13, 5, 2 * Layout.CHUNK - 3};
-  /** Over Layout.PARALLEL_MIN (2^17) in all, ragged, so several threads really split the work. */
+  /** Over Layout.PARALLEL_MIN (2^18) in all, ragged, so several threads really split the work. */
   static final int[] LARGE = {100_003, 8_191, 131_075, 17, 65_541};
 
   static float[][] gaussian(Random rnd, int[] sizes, double scale) {

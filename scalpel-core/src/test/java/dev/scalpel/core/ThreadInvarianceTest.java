@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Results must not depend on the number of threads: 1, 2 and 3 threads give bit-identical directions and EMAs on
- * a model over 2^17 floats (ragged tensor sizes, so chunks of every length), and the extra threads really run.
+ * a model over 2^18 floats (ragged tensor sizes, so chunks of every length), and the extra threads really run.
  */
 class ThreadInvarianceTest {
   static final int[] SIZES = T.LARGE;
