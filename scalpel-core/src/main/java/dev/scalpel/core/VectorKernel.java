@@ -131,13 +131,8 @@ final class VectorKernel extends Kernel {
       d.intoArray(out, oo + i);
       check = check.add(d.mul(0f));
     }
-    float c = check.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      float d = c1 * g[go + i] + c2 * a[ao + i];
-      out[oo + i] = d;
-      c += d * 0f;
-    }
-    return c;
+    return check.reduceLanes(VectorOperators.ADD)
+        + SCALAR.combine2(g, go + i, a, ao + i, out, oo + i, n - i, c1, c2); // the tail
   }
 
   @Override
@@ -151,12 +146,7 @@ final class VectorKernel extends Kernel {
       ev.intoArray(e, eo + i);
       gv.mul(c1).add(FloatVector.fromArray(FW, a, ao + i).mul(c2)).add(ev.mul(c3)).intoArray(out, oo + i);
     }
-    for (; i < n; i++) {
-      float gi = g[go + i];
-      float ei = keep * e[eo + i] + rho * gi;
-      e[eo + i] = ei;
-      out[oo + i] = (c1 * gi + c2 * a[ao + i]) + c3 * ei;
-    }
+    SCALAR.updateCombine3InPlace(g, go + i, a, ao + i, e, eo + i, out, oo + i, n - i, keep, rho, c1, c2, c3);
   }
 
   @Override
@@ -173,14 +163,7 @@ final class VectorKernel extends Kernel {
       fv.intoArray(f, fo + i);
       gv.mul(c1).add(av.mul(c2)).add(ev.mul(c3)).add(fv.mul(c4)).intoArray(out, oo + i);
     }
-    for (; i < n; i++) {
-      float gi = g[go + i];
-      float ai = a[ao + i];
-      float ei = keep * e[eo + i] + rho * gi;
-      float fi = keep * f[fo + i] + rho * ai;
-      e[eo + i] = ei;
-      f[fo + i] = fi;
-      out[oo + i] = ((c1 * gi + c2 * ai) + c3 * ei) + c4 * fi;
-    }
+    SCALAR.updateCombine4InPlace(g, go + i, a, ao + i, e, eo + i, f, fo + i, out, oo + i, n - i, keep, rho, c1, c2,
+        c3, c4);
   }
 }
