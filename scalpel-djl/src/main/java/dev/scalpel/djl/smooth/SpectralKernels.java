@@ -22,6 +22,16 @@ class SpectralKernels {
     }
   }
 
+  /**
+   * Copies the {@code r × c} matrix at {@code src[pos..]} into {@code w}, then {@link #multiplyTransposed} (the
+   * vector kernels do both in one pass, row block by row block).
+   */
+  void copyAndMultiplyTransposed(java.nio.FloatBuffer src, int pos, float[] w, int r, int c, float[] u,
+      float[] out) {
+    src.get(pos, w, 0, r * c);
+    multiplyTransposed(w, r, c, u, out);
+  }
+
   /** {@code out[o] = dot(w, o·c, v, c)} for every row o. */
   void multiply(float[] w, int r, int c, float[] v, float[] out) {
     for (int o = 0; o < r; o++) {

@@ -112,8 +112,7 @@ public final class SpectralNormLoss implements AnalyticLoss {
     for (int l = 0; l < tensors.length; l++) {
       FloatBuffer p = parameters[tensors[l]];
       float[] wl = w[l];
-      p.get(p.position(), wl, 0, wl.length);
-      double sigma = powerStep(l);
+      double sigma = powerStep(l, p);
       lastSigma[l] = sigma;
       value += 2 * Math.log(sigma);
       float[] g = gradient[tensors[l]];
@@ -126,8 +125,8 @@ public final class SpectralNormLoss implements AnalyticLoss {
     return value;
   }
 
-  /* iterations rounds of v = Wᵀu/|.|, u = Wv/|.|; returns σ = uᵀWv = |Wv| (before u's normalisation). */
-  private double powerStep(int l) {
+  /* Copies W from p, then iterations rounds of v = Wᵀu/|.|, u = Wv/|.|; returns σ = uᵀWv = |Wv|. */
+  private double powerStep(int l, FloatBuffer p) {
     float[] wl = w[l];
     float[] ul = u[l];
     float[] vl = v[l];
@@ -135,7 +134,11 @@ public final class SpectralNormLoss implements AnalyticLoss {
     int c = cols[l];
     double sigma = 0;
     for (int k = 0; k < iterations; k++) {
-      KERNELS.multiplyTransposed(wl, r, c, ul, vl);
+      if (k == 0) {
+        KERNELS.copyAndMultiplyTransposed(p, p.position(), wl, r, c, ul, vl); // wl = W, then vl = Wᵀu
+      } else {
+        KERNELS.multiplyTransposed(wl, r, c, ul, vl);
+      }
       normalise(vl);
       KERNELS.multiply(wl, r, c, vl, ul);
       double n2 = 0;

@@ -53,6 +53,52 @@ final class VectorSpectralKernels extends SpectralKernels {
   }
 
   @Override
+  void copyAndMultiplyTransposed(java.nio.FloatBuffer src, int pos, float[] w, int r, int c, float[] u,
+      float[] out) {
+    java.util.Arrays.fill(out, 0, c, 0f);
+    int step = F.length();
+    int bound = c - c % step;
+    for (int o0 = 0; o0 < r; o0 += 4) {
+      int rowsHere = Math.min(4, r - o0);
+      src.get(pos + o0 * c, w, o0 * c, rowsHere * c);
+      if (rowsHere == 4) {
+        int b0 = o0 * c;
+        int b1 = b0 + c;
+        int b2 = b1 + c;
+        int b3 = b2 + c;
+        float u0 = u[o0];
+        float u1 = u[o0 + 1];
+        float u2 = u[o0 + 2];
+        float u3 = u[o0 + 3];
+        int i = 0;
+        for (; i < bound; i += step) {
+          FloatVector acc = FloatVector.fromArray(F, out, i);
+          acc = acc.add(FloatVector.fromArray(F, w, b0 + i).mul(u0));
+          acc = acc.add(FloatVector.fromArray(F, w, b1 + i).mul(u1));
+          acc = acc.add(FloatVector.fromArray(F, w, b2 + i).mul(u2));
+          acc = acc.add(FloatVector.fromArray(F, w, b3 + i).mul(u3));
+          acc.intoArray(out, i);
+        }
+        for (; i < c; i++) {
+          out[i] = (((out[i] + w[b0 + i] * u0) + w[b1 + i] * u1) + w[b2 + i] * u2) + w[b3 + i] * u3;
+        }
+      } else {
+        for (int o = o0; o < o0 + rowsHere; o++) {
+          int b = o * c;
+          float uo = u[o];
+          int i = 0;
+          for (; i < bound; i += step) {
+            FloatVector.fromArray(F, out, i).add(FloatVector.fromArray(F, w, b + i).mul(uo)).intoArray(out, i);
+          }
+          for (; i < c; i++) {
+            out[i] += w[b + i] * uo;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
   void multiply(float[] w, int r, int c, float[] v, float[] out) {
     int bound = c - c % 8;
     int o = 0;

@@ -32,6 +32,19 @@ class SpectralKernelsTest {
       SpectralKernels.SCALAR.multiplyTransposed(w, r, c, u, a);
       vec.multiplyTransposed(w, r, c, u, b);
       assertArrayEquals(a, b, "Wᵀu " + r + "x" + c);
+      java.nio.FloatBuffer src = java.nio.ByteBuffer.allocateDirect(4 * (r * c + 3))
+          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      src.put(3, w);
+      float[] wa = new float[r * c];
+      float[] wb = new float[r * c];
+      float[] a2 = new float[c];
+      float[] b2 = new float[c];
+      SpectralKernels.SCALAR.copyAndMultiplyTransposed(src, 3, wa, r, c, u, a2);
+      vec.copyAndMultiplyTransposed(src, 3, wb, r, c, u, b2);
+      assertArrayEquals(w, wa, "copy " + r + "x" + c);
+      assertArrayEquals(w, wb, "copy " + r + "x" + c);
+      assertArrayEquals(a, a2, "copy+Wᵀu " + r + "x" + c);
+      assertArrayEquals(a, b2, "copy+Wᵀu " + r + "x" + c);
       float[] x = new float[r];
       float[] y = new float[r];
       SpectralKernels.SCALAR.multiply(w, r, c, v, x);
