@@ -19,7 +19,7 @@ import java.util.zip.CRC32;
 abstract class AbstractOptimiser implements Optimiser {
   private static final int MAGIC = 0x53434F50; // "SCOP"
   private static final int VERSION = 1;
-  private static final int CHUNK = 4096;
+  private static final int CHUNK = 1024;
 
   protected final LearningRateSchedule schedule;
   protected int[] sizes;

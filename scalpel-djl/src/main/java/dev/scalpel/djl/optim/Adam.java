@@ -14,6 +14,7 @@ package dev.scalpel.djl.optim;
  * }</pre>
  */
 public final class Adam extends AbstractOptimiser {
+  private static final ElementKernels KERNELS = ElementKernels.DEFAULT;
   private final double beta1;
   private final double beta2;
   private final double eps;
@@ -70,23 +71,8 @@ public final class Adam extends AbstractOptimiser {
 
   @Override
   void kernel(float[] p, int po, float[] d, int dOff, int tensor, int mo, int n) {
-    float[] m = moments[0][tensor];
-    float[] v = moments[1][tensor];
-    float cb1 = b1;
-    float cb2 = b2;
-    float c1 = oneMinusB1;
-    float c2 = oneMinusB2;
-    float s = stepSize;
-    float ib = invBc2Sqrt;
-    float e = epsF;
-    for (int i = 0; i < n; i++) {
-      float g = d[dOff + i];
-      float mi = cb1 * m[mo + i] + c1 * g;
-      float vi = cb2 * v[mo + i] + c2 * (g * g);
-      m[mo + i] = mi;
-      v[mo + i] = vi;
-      p[po + i] -= s * mi / ((float) Math.sqrt(vi) * ib + e);
-    }
+    KERNELS.adam(p, po, d, dOff, moments[0][tensor], moments[1][tensor], mo, n, b1, b2, oneMinusB1, oneMinusB2,
+        stepSize, invBc2Sqrt, epsF);
   }
 
   @Override

@@ -28,6 +28,7 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class SpectralNormLoss implements AnalyticLoss {
+  private static final SpectralKernels KERNELS = SpectralKernels.DEFAULT;
   private final int iterations;
   private final long seed;
   private int[] tensors;   // index of each matrix among the parameters
@@ -111,8 +112,7 @@ public final class SpectralNormLoss implements AnalyticLoss {
     for (int l = 0; l < tensors.length; l++) {
       FloatBuffer p = parameters[tensors[l]];
       float[] wl = w[l];
-      p.get(p.position(), wl, 0, wl.length);
-      double sigma = powerStep(l);
+      double sigma = powerStep(l, p);
       lastSigma[l] = sigma;
       value += 2 * Math.log(sigma);
       float[] g = gradient[tensors[l]];
@@ -120,19 +120,13 @@ public final class SpectralNormLoss implements AnalyticLoss {
       float[] vl = v[l];
       int c = cols[l];
       float f = (float) (2 / sigma);
-      for (int o = 0; o < rows[l]; o++) {
-        float a = f * ul[o];
-        int base = o * c;
-        for (int i = 0; i < c; i++) {
-          g[base + i] = a * vl[i];
-        }
-      }
+      KERNELS.outer(g, f, ul, rows[l], vl, c);
     }
     return value;
   }
 
-  /* iterations rounds of v = Wᵀu/|.|, u = Wv/|.|; returns σ = uᵀWv = |Wv| (before u's normalisation). */
-  private double powerStep(int l) {
+  /* Copies W from p, then iterations rounds of v = Wᵀu/|.|, u = Wv/|.|; returns σ = uᵀWv = |Wv|. */
+  private double powerStep(int l, FloatBuffer p) {
     float[] wl = w[l];
     float[] ul = u[l];
     float[] vl = v[l];
@@ -140,52 +134,22 @@ public final class SpectralNormLoss implements AnalyticLoss {
     int c = cols[l];
     double sigma = 0;
     for (int k = 0; k < iterations; k++) {
-      java.util.Arrays.fill(vl, 0f);
-      for (int o = 0; o < r; o++) {
-        float uo = ul[o];
-        int base = o * c;
-        for (int i = 0; i < c; i++) {
-          vl[i] += wl[base + i] * uo;
-        }
+      if (k == 0) {
+        KERNELS.copyAndMultiplyTransposed(p, p.position(), wl, r, c, ul, vl); // wl = W, then vl = Wᵀu
+      } else {
+        KERNELS.multiplyTransposed(wl, r, c, ul, vl);
       }
       normalise(vl);
+      KERNELS.multiply(wl, r, c, vl, ul);
       double n2 = 0;
       for (int o = 0; o < r; o++) {
-        float s = dot(wl, o * c, vl, c);
-        ul[o] = s;
+        float s = ul[o];
         n2 += (double) s * s;
       }
       sigma = Math.sqrt(n2);
       normalise(ul);
     }
     return sigma;
-  }
-
-  /* Σ a[off+i]·b[i] with eight independent partial sums (a fixed order: deterministic, and not latency-bound). */
-  private static float dot(float[] a, int off, float[] b, int n) {
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    float s4 = 0;
-    float s5 = 0;
-    float s6 = 0;
-    float s7 = 0;
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      s0 += a[off + i] * b[i];
-      s1 += a[off + i + 1] * b[i + 1];
-      s2 += a[off + i + 2] * b[i + 2];
-      s3 += a[off + i + 3] * b[i + 3];
-      s4 += a[off + i + 4] * b[i + 4];
-      s5 += a[off + i + 5] * b[i + 5];
-      s6 += a[off + i + 6] * b[i + 6];
-      s7 += a[off + i + 7] * b[i + 7];
-    }
-    for (; i < n; i++) {
-      s0 += a[off + i] * b[i];
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   private static void normalise(float[] a) {
