@@ -38,6 +38,7 @@ final class WorkerPool {
   private final Thread[] workers;
   private volatile ChunkTask job;
   private volatile int tasks;
+  private volatile int grain;
   private volatile Thread caller;
   private volatile Throwable failure;
 
@@ -77,6 +78,7 @@ final class WorkerPool {
       failure = null;
       job = body;
       tasks = count;
+      grain = Math.max(1, count / (4 * threads));
       finished.set(0);
       caller = Thread.currentThread();
       long generation = (cursor.get() >>> 32) + 1;
@@ -84,7 +86,7 @@ final class WorkerPool {
       for (Thread w : workers) {
         LockSupport.unpark(w);
       }
-      work(0, generation, body, count);
+      work(0, generation, body, count, grain);
       int spins = 0;
       while (finished.get() != count) {
         if (spins++ < SPINS) {
@@ -109,26 +111,32 @@ final class WorkerPool {
     }
   }
 
-  /** Claims and runs tasks of {@code generation} until none are left. */
-  private void work(int worker, long generation, ChunkTask body, int count) {
+  /**
+   * Claims and runs tasks of {@code generation} until none are left, {@code grain} consecutive tasks per claim
+   * (consecutive chunks keep each thread's memory streams sequential, which the hardware prefetchers need).
+   */
+  private void work(int worker, long generation, ChunkTask body, int count, int grain) {
     while (true) {
       long c = cursor.get();
       int index = (int) c;
       if ((c >>> 32) != generation || index >= count) {
         return;
       }
-      if (!cursor.compareAndSet(c, c + 1)) {
+      int end = Math.min(count, index + grain);
+      if (!cursor.compareAndSet(c, c + (end - index))) {
         continue;
       }
-      try {
-        if (failure == null) {
-          body.run(worker, index);
-        }
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        if (finished.incrementAndGet() == count && worker != 0) {
-          LockSupport.unpark(caller);
+      for (int t = index; t < end; t++) {
+        try {
+          if (failure == null) {
+            body.run(worker, t);
+          }
+        } catch (Throwable e) {
+          failure = e;
+        } finally {
+          if (finished.incrementAndGet() == count && worker != 0) {
+            LockSupport.unpark(caller);
+          }
         }
       }
     }
@@ -149,8 +157,9 @@ final class WorkerPool {
       seen = c >>> 32;
       ChunkTask body = job;
       int count = tasks;
+      int g = grain;
       if (body != null) {
-        work(id, seen, body, count);
+        work(id, seen, body, count, g);
       }
     }
   }
