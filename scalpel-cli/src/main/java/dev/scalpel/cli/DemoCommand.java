@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (mnist && hasTask("smooth-mnist")) {
       parts.add(new Part("smooth-mnist", List.of("mixed", "bloop:ema=0.01", "dynamic-barrier:ema=1",
           "pcgrad:ema=1"), "1e-3:1:4",
-          new TaskOptions(null, 1, null, null, null, null)));
+          TaskOptions.none().withEpochs(1)));
     }
     return parts;
   }

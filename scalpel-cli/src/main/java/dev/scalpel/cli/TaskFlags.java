@@ -23,12 +23,19 @@ final class TaskFlags {
   @Option(names = "--max-steps-per-epoch", description = "smooth-mnist: cap on steps per epoch (0 = all)")
   Integer maxStepsPerEpoch;
 
+  @Option(names = "--warmup-steps",
+      description = "smooth-mnist: linear warmup over N steps, then cosine decay to 0 (default 0: constant lr)")
+  Integer warmupSteps;
+
+  @Option(names = "--checkpoint-every",
+      description = "smooth-mnist: steps between checkpoints, besides each epoch end (default 500; 0 = epoch ends)")
+  Integer checkpointEvery;
+
   TaskOptions options() {
-    return new TaskOptions(steps, epochs, lr, batchSize, seed, maxStepsPerEpoch);
+    return new TaskOptions(steps, epochs, lr, batchSize, seed, maxStepsPerEpoch, warmupSteps, checkpointEvery);
   }
 
   boolean any() {
-    return steps != null || epochs != null || lr != null || batchSize != null || seed != null
-        || maxStepsPerEpoch != null;
+    return !options().equals(TaskOptions.none());
   }
 }

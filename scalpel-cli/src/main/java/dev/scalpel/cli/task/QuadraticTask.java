@@ -59,6 +59,8 @@ public final class QuadraticTask implements Task {
   public TaskSettings settings(TaskOptions o) {
     TaskOptions.reject(name(), "--steps", o.steps());
     TaskOptions.reject(name(), "--max-steps-per-epoch", o.maxStepsPerEpoch());
+    TaskOptions.reject(name(), "--warmup-steps", o.warmupSteps());
+    TaskOptions.reject(name(), "--checkpoint-every", o.checkpointEvery());
     TaskOptions.positive("--epochs", o.epochs());
     TaskOptions.positive("--lr", o.learningRate());
     TaskOptions.positive("--batch-size", o.batchSize());

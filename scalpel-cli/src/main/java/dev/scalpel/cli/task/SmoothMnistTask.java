@@ -53,9 +53,9 @@ public final class SmoothMnistTask implements Task {
     TaskOptions.positive("--epochs", o.epochs());
     TaskOptions.positive("--lr", o.learningRate());
     TaskOptions.positive("--batch-size", o.batchSize());
-    if (o.maxStepsPerEpoch() != null && o.maxStepsPerEpoch() < 0) {
-      throw new IllegalArgumentException("--max-steps-per-epoch (" + o.maxStepsPerEpoch() + ") must be >= 0");
-    }
+    TaskOptions.nonNegative("--max-steps-per-epoch", o.maxStepsPerEpoch());
+    TaskOptions.nonNegative("--warmup-steps", o.warmupSteps());
+    TaskOptions.nonNegative("--checkpoint-every", o.checkpointEvery());
     SmoothMnist.Config d = SmoothMnist.Config.defaults();
     Map<String, String> v = new LinkedHashMap<>();
     v.put("epochs", Integer.toString(o.epochs() != null ? o.epochs() : d.epochs()));
@@ -63,6 +63,9 @@ public final class SmoothMnistTask implements Task {
     v.put("batch_size", Integer.toString(o.batchSize() != null ? o.batchSize() : d.batchSize()));
     v.put("seed", Long.toString(o.seed() != null ? o.seed() : d.seed()));
     v.put("max_steps_per_epoch", Integer.toString(o.maxStepsPerEpoch() != null ? o.maxStepsPerEpoch() : 0));
+    v.put("warmup_steps", Integer.toString(o.warmupSteps() != null ? o.warmupSteps() : d.warmupSteps()));
+    v.put("checkpoint_every", Integer.toString(o.checkpointEvery() != null ? o.checkpointEvery()
+        : d.checkpointEverySteps()));
     return new TaskSettings(name(), v);
   }
 
@@ -73,6 +76,8 @@ public final class SmoothMnistTask implements Task {
         .withBatchSize(s.intValue("batch_size"))
         .withSeed(s.longValue("seed"))
         .withMaxStepsPerEpoch(s.intValue("max_steps_per_epoch"))
+        .withWarmupSteps(s.intValue("warmup_steps"))
+        .withCheckpointEverySteps(s.intValue("checkpoint_every"))
         .withDeterministic(true);
   }
 

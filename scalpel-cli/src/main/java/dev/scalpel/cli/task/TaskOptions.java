@@ -9,12 +9,26 @@ package dev.scalpel.cli.task;
  * @param batchSize        minibatch size
  * @param seed             random seed (data, initialisation, shuffling)
  * @param maxStepsPerEpoch cap on steps per epoch (smooth-mnist; 0 = all)
+ * @param warmupSteps      linear warmup steps, then cosine decay to 0 (smooth-mnist; 0 = constant rate)
+ * @param checkpointEvery  steps between checkpoints, besides every epoch end (smooth-mnist; 0 = epoch ends only)
  */
 public record TaskOptions(Integer steps, Integer epochs, Double learningRate, Integer batchSize, Long seed,
-    Integer maxStepsPerEpoch) {
+    Integer maxStepsPerEpoch, Integer warmupSteps, Integer checkpointEvery) {
 
   public static TaskOptions none() {
-    return new TaskOptions(null, null, null, null, null, null);
+    return new TaskOptions(null, null, null, null, null, null, null, null);
+  }
+
+  /** These options with another epoch count. */
+  public TaskOptions withEpochs(Integer e) {
+    return new TaskOptions(steps, e, learningRate, batchSize, seed, maxStepsPerEpoch, warmupSteps, checkpointEvery);
+  }
+
+  /** Fails unless {@code value} is null or >= 0. */
+  public static void nonNegative(String flag, Integer value) {
+    if (value != null && value < 0) {
+      throw new IllegalArgumentException(flag + " (" + value + ") must be >= 0");
+    }
   }
 
   /** Fails, naming the flag and the task, when an option the task does not use was given. */

@@ -48,6 +48,8 @@ public final class Toy2dTask implements Task {
     TaskOptions.reject(name(), "--epochs", o.epochs());
     TaskOptions.reject(name(), "--batch-size", o.batchSize());
     TaskOptions.reject(name(), "--max-steps-per-epoch", o.maxStepsPerEpoch());
+    TaskOptions.reject(name(), "--warmup-steps", o.warmupSteps());
+    TaskOptions.reject(name(), "--checkpoint-every", o.checkpointEvery());
     TaskOptions.positive("--steps", o.steps());
     TaskOptions.positive("--lr", o.learningRate());
     Map<String, String> v = new LinkedHashMap<>();

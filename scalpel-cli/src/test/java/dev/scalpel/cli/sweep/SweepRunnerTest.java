@@ -129,4 +129,28 @@ class SweepRunnerTest {
     assertEquals("mixed", MethodLabel.of(dev.scalpel.core.SurgeryConfig.parse("mixed:lambda=2")));
     assertEquals("bloop_ema=0.01_init=zeros", MethodLabel.slug("bloop ema=0.01 init=zeros"));
   }
+
+  @Test
+  void smoothMnistSweepRunsOnRealMnistAndDrawsItsThreePlots(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("sm");
+    assertEquals(0, run("sweep", "--task", "smooth-mnist", "--method", "mixed", "--method", "bloop:ema=0.01",
+        "--lambdas", "0.01", "--epochs", "1", "--max-steps-per-epoch", "40", "--warmup-steps", "10",
+        "--checkpoint-every", "15", "--out", out.toString()));
+    List<Map<String, String>> rows = Csv.read(out.resolve("results.csv"));
+    assertEquals(2, rows.size());
+    for (Map<String, String> r : rows) {
+      assertEquals("ok", r.get("status"));
+      assertEquals("40", r.get("steps"));
+      double acc = Double.parseDouble(r.get("test_acc"));
+      assertTrue(acc > 0.5 && acc <= 1, "40 Adam steps already classify far above chance: " + acc);
+      assertTrue(Double.isFinite(Double.parseDouble(r.get("aux_loss"))));
+      List<Map<String, String>> epochs = Csv.read(out.resolve(r.get("run_dir")).resolve("metrics.csv"));
+      assertEquals(1, epochs.size());
+      assertEquals(r.get("test_acc"), epochs.get(0).get("test_acc"), "results.csv reports the last epoch");
+    }
+    for (String plot : List.of("pareto", "pareto_test", "pareto_accuracy")) {
+      assertTrue(Files.size(out.resolve(plot + ".png")) > 1000, plot);
+      assertTrue(Files.readString(out.resolve(plot + ".svg")).contains(">bloop ema=0.01<"), plot);
+    }
+  }
 }
