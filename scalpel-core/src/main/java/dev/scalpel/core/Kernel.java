@@ -52,15 +52,11 @@ abstract class Kernel {
    * {@code scalpel.kernel=scalar} asks for the portable one.
    */
   private static Kernel select() {
-    String wanted = System.getProperty("scalpel.kernel", "auto");
-    if (wanted.equals("scalar") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    if (System.getProperty("scalpel.kernel", "auto").equals("scalar")) {
       return SCALAR;
     }
-    try {
-      return (Kernel) Class.forName("dev.scalpel.core.VectorKernel").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return SCALAR;
-    }
+    Kernel vector = vectorOrNull();
+    return vector != null ? vector : SCALAR;
   }
 
   /** The vector kernel, or null when jdk.incubator.vector is not available (tests compare it with SCALAR). */
