@@ -7,14 +7,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -49,44 +46,13 @@ public final class CheckpointFile {
   /** Writes the sections (in iteration order) atomically to {@code file}. */
   public static void write(Path file, Map<String, byte[]> sections) {
     byte[] bytes = encode(sections);
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new CheckpointException("the file system of " + dir + " cannot rename atomically; checkpoints "
-            + "need a local file system", e);
-      }
-      tmp = null;
-      forceDirectory(dir);
+      AtomicFiles.write(file, bytes);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new CheckpointException("the file system of " + file.toAbsolutePath().getParent()
+          + " cannot rename atomically; checkpoints need a local file system", e);
     } catch (IOException e) {
       throw new CheckpointException("could not write checkpoint " + file + ": " + e, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the temporary file is left behind; it is never read
-        }
-      }
-    }
-  }
-
-  private static void forceDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // some platforms cannot open directories; the rename is still atomic
     }
   }
 

@@ -14,6 +14,7 @@ import dev.scalpel.djl.LossFunction;
 import dev.scalpel.djl.StepResult;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.djl.TwoLossStep;
+import dev.scalpel.djl.checkpoint.AtomicFiles;
 import dev.scalpel.djl.checkpoint.CheckpointException;
 import dev.scalpel.djl.checkpoint.CheckpointFile;
 import dev.scalpel.djl.checkpoint.Sections;
@@ -26,10 +27,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -426,9 +425,7 @@ public final class SmoothMnist {
     }
     Path file = runDir.resolve(METRICS);
     try {
-      Path tmp = Files.createTempFile(runDir, "." + METRICS + ".", ".tmp");
-      Files.writeString(tmp, s, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(file, s);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
