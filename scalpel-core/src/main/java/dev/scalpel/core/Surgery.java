@@ -3,6 +3,7 @@ package dev.scalpel.core;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 
 /** The one implementation of {@link GradientSurgery}: validation, state creation and the step's scalar algebra. */
 final class Surgery implements GradientSurgery {
@@ -276,24 +277,15 @@ final class Surgery implements GradientSurgery {
   }
 
   private static void checkArrays(float[][] x, int[] sizes, String what) {
-    if (x == null) {
-      throw new IllegalArgumentException(what + " must not be null");
-    }
-    if (x.length != sizes.length) {
-      throw new IllegalArgumentException(what + " has " + x.length + " tensors, the state has " + sizes.length);
-    }
-    for (int t = 0; t < sizes.length; t++) {
-      if (x[t] == null) {
-        throw new IllegalArgumentException(what + " tensor " + t + " is null");
-      }
-      if (x[t].length != sizes[t]) {
-        throw new IllegalArgumentException(what + " tensor " + t + " has " + x[t].length
-            + " floats, the state expects " + sizes[t]);
-      }
-    }
+    checkTensors(x, a -> a.length, sizes, what);
   }
 
   private static void checkBuffers(FloatBuffer[] x, int[] sizes, String what) {
+    checkTensors(x, FloatBuffer::remaining, sizes, what);
+  }
+
+  /** Non-null, as many tensors as the state, each of the state's size (both sizes in the message). */
+  private static <T> void checkTensors(T[] x, ToIntFunction<T> length, int[] sizes, String what) {
     if (x == null) {
       throw new IllegalArgumentException(what + " must not be null");
     }
@@ -304,9 +296,10 @@ final class Surgery implements GradientSurgery {
       if (x[t] == null) {
         throw new IllegalArgumentException(what + " tensor " + t + " is null");
       }
-      if (x[t].remaining() != sizes[t]) {
-        throw new IllegalArgumentException(what + " tensor " + t + " has " + x[t].remaining()
-            + " floats, the state expects " + sizes[t]);
+      int n = length.applyAsInt(x[t]);
+      if (n != sizes[t]) {
+        throw new IllegalArgumentException(what + " tensor " + t + " has " + n + " floats, the state expects "
+            + sizes[t]);
       }
     }
   }
