@@ -21,6 +21,8 @@ final class Layout {
   final int[] chunkTensor;
   final int[] chunkOffset;
   final int[] chunkLength;
+  /** Index of each tensor's first element in the flattened model (GradDrop's per-coordinate random numbers). */
+  final long[] tensorStart;
 
   Layout(int[] sizes) {
     this.sizes = sizes.clone();
@@ -41,6 +43,12 @@ final class Layout {
     chunkTensor = new int[chunks];
     chunkOffset = new int[chunks];
     chunkLength = new int[chunks];
+    tensorStart = new long[sizes.length];
+    long start = 0;
+    for (int t = 0; t < sizes.length; t++) {
+      tensorStart[t] = start;
+      start += sizes[t];
+    }
     int c = 0;
     for (int t = 0; t < sizes.length; t++) {
       for (int off = 0; off < sizes[t]; off += CHUNK) {

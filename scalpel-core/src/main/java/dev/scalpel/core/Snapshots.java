@@ -10,35 +10,47 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
 /*
- * Snapshot format, version 1, big-endian:
+ * Snapshot format, version 2, big-endian:
  *   int    magic 0x53434C50 ("SCLP")
- *   int    version (1)
+ *   int    version (2)
  *   long   total length in bytes, this header and the checksum included
- *   short+bytes  canonical spec of the method, UTF-8 (informative; only the method name is checked)
+ *   short+bytes  canonical spec of the method, UTF-8 (informative; the method name is checked)
+ *   int    number of losses k
  *   long   step, long skipped steps
  *   int    tensor count n, then n ints: tensor sizes
- *   int    EMA count k (0 mixed, 1 bloop/barrier, 2 pcgrad), then k × Σsizes floats (IEEE bits), tensor by tensor
+ *   int    stream count E, then E ints: the gradient each stream is the EMA of, then E × Σsizes floats
+ *   int    method-state length L, then L doubles (GradVac's cosine targets)
+ *   long   random state: the seed, then the counter (the step) the next draw uses
+ *   byte   last step skipped; double last ratio; double last ratio aux; int k' + k' doubles: last weights;
+ *          short+bytes: last status
  *   long   CRC-32 of every byte before it
- * Reading checks, in this order: magic, version, length (truncated or trailing bytes), checksum, method, shapes,
- * and that every EMA value is finite.
+ * Version 1 (the two-loss release: no k, no method state, no random state, no diagnostics; EMA count 0/1/2 for
+ * mixed / bloop, barrier / pcgrad) is still read, as k = 2.
+ * Reading checks, in this order: magic, version, length (truncated or trailing bytes), checksum, method, number
+ * of losses, shapes, streams, and that every stored value is finite.
  */
 final class Snapshots {
   static final int MAGIC = 0x53434C50;
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private Snapshots() {
   }
 
   static void write(SurgeryState s, DataOutputStream raw) throws IOException {
     byte[] spec = s.spec.getBytes(StandardCharsets.UTF_8);
-    int k = s.method.emaCount();
-    long length = 4 + 4 + 8 + 2 + spec.length + 8 + 8 + 4 + 4L * s.layout.sizes.length + 4
-        + 4L * k * s.layout.total + 8;
+    byte[] status = s.lastStatus.getBytes(StandardCharsets.UTF_8);
+    if (status.length > 65535) {
+      status = java.util.Arrays.copyOf(status, 65535);
+    }
+    int e = s.plan.streams.length;
+    double[] ms = s.ctx.methodState;
+    long length = 4 + 4 + 8 + 2 + spec.length + 4 + 8 + 8 + 4 + 4L * s.layout.sizes.length + 4 + 4L * e
+        + 4L * e * s.layout.total + 4 + 8L * ms.length + 16 + 1 + 8 + 8 + 4 + 8L * s.lastWeights.length + 2
+        + status.length + 8;
     CRC32 crc = new CRC32();
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(nonClosing(raw), crc));
     out.writeInt(MAGIC);
@@ -46,16 +58,20 @@ final class Snapshots {
     out.writeLong(length);
     out.writeShort(spec.length);
     out.write(spec);
+    out.writeInt(s.plan.k);
     out.writeLong(s.step);
     out.writeLong(s.skipped);
     out.writeInt(s.layout.sizes.length);
     for (int size : s.layout.sizes) {
       out.writeInt(size);
     }
-    out.writeInt(k);
+    out.writeInt(e);
+    for (int src : s.plan.streams) {
+      out.writeInt(src);
+    }
     ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.BIG_ENDIAN);
-    for (int v = 0; v < k; v++) {
-      for (float[] tensor : v == 0 ? s.ema : s.emaAux) {
+    for (int v = 0; v < e; v++) {
+      for (float[] tensor : s.streams[v]) {
         for (int i = 0; i < tensor.length; ) {
           int n = Math.min(buf.capacity() / 4, tensor.length - i);
           buf.clear();
@@ -65,22 +81,46 @@ final class Snapshots {
         }
       }
     }
+    out.writeInt(ms.length);
+    for (double d : ms) {
+      out.writeDouble(d);
+    }
+    out.writeLong(seedOf(s.spec));
+    out.writeLong(s.step);
+    out.writeByte(s.lastSkipped ? 1 : 0);
+    out.writeDouble(s.lastRatio);
+    out.writeDouble(s.lastRatioAux);
+    out.writeInt(s.lastWeights.length);
+    for (double d : s.lastWeights) {
+      out.writeDouble(d);
+    }
+    out.writeShort(status.length);
+    out.write(status);
     out.flush();
     raw.writeLong(crc.getValue());
     raw.flush();
   }
 
-  static SurgeryState read(InputStream in, SurgeryConfig config, int[] expectedSizes) {
+  private static long seedOf(String spec) {
+    try {
+      return SurgeryConfig.parse(spec).seed();
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
+  }
+
+  static SurgeryState read(InputStream in, Surgery surgery, int[] expectedSizes) {
     byte[] bytes;
     try {
       bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new IllegalArgumentException("could not read the surgery snapshot: " + e.getMessage(), e);
     }
-    return read(bytes, config, expectedSizes);
+    return read(bytes, surgery, expectedSizes);
   }
 
-  static SurgeryState read(byte[] bytes, SurgeryConfig config, int[] expectedSizes) {
+  static SurgeryState read(byte[] bytes, Surgery surgery, int[] expectedSizes) {
+    SurgeryConfig config = surgery.config();
     if (bytes.length < 16) {
       throw new IllegalArgumentException("surgery snapshot truncated: " + bytes.length
           + " bytes, shorter than its 16-byte header");
@@ -92,9 +132,9 @@ final class Snapshots {
           "not a Scalpel surgery snapshot: magic 0x%08X, expected 0x%08X", magic, MAGIC));
     }
     int version = head.getInt();
-    if (version != VERSION) {
+    if (version != 1 && version != VERSION) {
       throw new IllegalArgumentException("unsupported surgery snapshot version " + version
-          + "; this Scalpel reads version " + VERSION);
+          + "; this Scalpel reads versions 1 and " + VERSION);
     }
     long length = head.getLong();
     if (bytes.length < length) {
@@ -122,6 +162,12 @@ final class Snapshots {
         throw new IllegalArgumentException("surgery snapshot holds the state of " + name + " (" + spec
             + "), not of " + config.method().specName());
       }
+      int k = version == 1 ? 2 : in.readInt();
+      if (k < 1 || k > 1 << 16) {
+        throw inconsistent("number of losses " + k);
+      }
+      config.checkLosses(k);
+      Plan plan = new Plan(surgery.rule(), k, surgery.forceGeneral());
       long step = in.readLong();
       long skipped = in.readLong();
       int n = in.readInt();
@@ -149,18 +195,26 @@ final class Snapshots {
           }
         }
       }
-      int k = in.readInt();
-      if (k != config.method().emaCount()) {
-        throw new IllegalArgumentException("surgery snapshot holds " + k + " EMA vectors, "
-            + config.method().specName() + " keeps " + config.method().emaCount());
+      int e = in.readInt();
+      if (e < 0 || e > 1 << 16 || (version == VERSION && 4L * e > in.available())) {
+        throw inconsistent("stream count " + e);
       }
-      if (4L * k * total > in.available()) {
-        throw inconsistent(k + " EMA vectors of " + total + " floats do not fit in its declared length " + length);
+      int[] sources = new int[e];
+      for (int s = 0; s < e; s++) {
+        sources[s] = version == 1 ? s : in.readInt();
       }
-      float[][][] emas = new float[k][][];
+      if (!java.util.Arrays.equals(sources, plan.streams)) {
+        throw new IllegalArgumentException("surgery snapshot holds " + e + " EMA stream(s) of gradients "
+            + java.util.Arrays.toString(sources) + ", " + config.toSpec() + " with " + k + " losses keeps "
+            + plan.streams.length + " of " + java.util.Arrays.toString(plan.streams));
+      }
+      if (4L * e * total > in.available()) {
+        throw inconsistent(e + " EMA vectors of " + total + " floats do not fit in its declared length " + length);
+      }
+      float[][][] streams = new float[e][][];
       byte[] buf = new byte[1 << 16];
-      for (int v = 0; v < k; v++) {
-        emas[v] = new float[n][];
+      for (int v = 0; v < e; v++) {
+        streams[v] = new float[n][];
         for (int t = 0; t < n; t++) {
           float[] tensor = new float[sizes[t]];
           for (int i = 0; i < tensor.length; ) {
@@ -175,16 +229,48 @@ final class Snapshots {
                   + " is " + tensor[i] + "; a saved state is always finite");
             }
           }
-          emas[v][t] = tensor;
+          streams[v][t] = tensor;
         }
+      }
+      SurgeryState s = new SurgeryState(config.toSpec(), config.method(), plan, sizes, streams);
+      s.step = step;
+      s.skipped = skipped;
+      if (version == VERSION) {
+        int len = in.readInt();
+        if (len != plan.methodStateSize) {
+          throw new IllegalArgumentException("surgery snapshot holds " + len + " values of method state, "
+              + config.method().specName() + " with " + k + " losses keeps " + plan.methodStateSize);
+        }
+        for (int i = 0; i < len; i++) {
+          double d = in.readDouble();
+          if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException("surgery snapshot method state " + i + " is " + d
+                + "; a saved state is always finite");
+          }
+          s.ctx.methodState[i] = d;
+        }
+        in.readLong(); // the seed the state was written with (informative: the configuration's seed is used)
+        long counter = in.readLong();
+        if (counter != step) {
+          throw inconsistent("random counter " + counter + " is not the step " + step);
+        }
+        s.lastSkipped = in.readByte() != 0;
+        s.lastRatio = in.readDouble();
+        s.lastRatioAux = in.readDouble();
+        int w = in.readInt();
+        if (w != k) {
+          throw inconsistent(w + " last weights for " + k + " losses");
+        }
+        for (int i = 0; i < w; i++) {
+          s.lastWeights[i] = in.readDouble();
+        }
+        byte[] st = new byte[in.readUnsignedShort()];
+        in.readFully(st);
+        s.lastStatus = new String(st, StandardCharsets.UTF_8);
       }
       if (in.available() != 0) {
         throw new IllegalArgumentException("surgery snapshot: " + in.available() + " unexplained bytes");
       }
-      SurgeryState s = new SurgeryState(config.toSpec(), config.method(), sizes,
-          k > 0 ? emas[0] : null, k > 1 ? emas[1] : null);
-      s.step = step;
-      s.skipped = skipped;
       return s;
     } catch (EOFException e) {
       throw new IllegalArgumentException("surgery snapshot inconsistent: its sections are longer than its "
@@ -215,9 +301,5 @@ final class Snapshots {
         out.flush();
       }
     };
-  }
-
-  static int[] sizes(float[][] tensors) {
-    return Arrays.stream(tensors).mapToInt(t -> t.length).toArray();
   }
 }

@@ -1,92 +1,129 @@
 package dev.scalpel.core;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /*
- * One direction step over a state's fixed chunk layout, in at most two passes over memory.
+ * The P-sized passes of one step over a state's fixed chunk layout. Every pass is read-only except the last
+ * one, so a non-finite input, an overflow or a solver failure is found while the state and every caller's array
+ * are still untouched.
  *
- * EMA methods (bloop, dynamic barrier, pcgrad):
- *   pass DOTS    per chunk, read g_m, g_a and the EMA(s); compute the UPDATED EMA e' = (1-ρ)e + ρg on the fly
- *                WITHOUT storing it, and the chunk's partial dot products (|e'|², <e',g_a>; pcgrad also
- *                |e_a'|², <e_a',g_m>).
- *   reduce       sum the partials in chunk order (double); a non-finite sum means a non-finite input: the
- *                state has not been touched yet, so THROW and SKIP both leave it exactly as it was.
- *   pass COMBINE per chunk, read g_m, g_a, EMA(s); write e' into the state (same float operations as in DOTS, so
- *                bit-identical) and out = c1 g_m + c2 g_a + c3 e' (+ c4 e_a').
- * Memory traffic for bloop: 3 reads + (3 reads + 2 writes) = 8 passes over P floats, the minimum the issue
- * states; pcgrad 11; mixed, one pass COMBINE2: 3.
+ * Two-loss fast path (Plan.Mode.FUSED: mixed, bloop, dynamic-barrier, pcgrad with k = 2), as in the two-loss
+ * release and bit-identical to it:
+ *   FUSED_DOTS    per chunk, read g_0, g_1 and the EMA(s); the UPDATED EMA e' = (1-ρ)e + ρg is computed on the
+ *                 fly, not stored, for |e'|², <e',g_1> (pcgrad also |e_1'|², <e_1',g_0>); plus max |x| of each
+ *                 input (cache-hot) for the overflow bound.
+ *   FUSED_COMBINE write e' into the state and out = c1 g_0 + c2 g_1 + c3 e' (+ c4 e_1'), fused.
+ *   mixed: GRAM with no pairs (a read-only finiteness and max |x| check), then MIXED_COMBINE c1 g_0 + c2 g_1.
+ * General path (any k, every method):
+ *   GRAM          per chunk, per block of GramKernel.BLOCK elements: widen each vector (the streams' updated
+ *                 values computed on the fly, not stored) and add the requested pairs' products to their lanes;
+ *                 max |x| of every vector.
+ *   COMBINE       update the streams in place, out = Σ c_v v in float (left to right) through a block scratch.
+ * When a float combination could overflow (Σ|c_v|·max|v| beyond the float range, or a coefficient beyond it)
+ * the direction is formed in double and rounded once: SAFE_CHECK (read-only: the largest |d|; a genuine overflow
+ * stops here) then SAFE_WRITE. GradDrop: DROP_CHECK (only when its bound could overflow) and DROP_WRITE.
+ *
+ * Memory traffic (floats per parameter): bloop k=2 3 reads + (3 reads + 2 writes) = 8, pcgrad 11, mixed k=2
+ * 2 + 3 = 5; general: (k + E) reads + (k + E reads, E + 1 writes), E = number of streams.
  *
  * Inputs are float[] tensors or FloatBuffers (heap or direct, e.g. DJL's toByteBuffer(true) views of native
- * tensors). Buffers are staged chunk by chunk through per-worker scratch arrays with bulk get/put, so DRAM
- * traffic is unchanged and the same kernels (and roundings) serve both paths.
+ * tensors), staged block by block (chunk by chunk on the fast path) through per-worker scratch with bulk get/put:
+ * same kernels, same roundings, same DRAM traffic.
  */
 final class StepRunner implements WorkerPool.ChunkTask {
-  static final int DOTS = 0;
-  static final int COMBINE = 1;
-  static final int COMBINE2 = 2;
+  static final int FUSED_DOTS = 0;
+  static final int FUSED_COMBINE = 1;
+  static final int MIXED_COMBINE = 2;
+  static final int GRAM = 3;
+  static final int COMBINE = 4;
+  static final int SAFE_CHECK = 5;
+  static final int SAFE_WRITE = 6;
+  static final int DROP_CHECK = 7;
+  static final int DROP_WRITE = 8;
 
   private final SurgeryState state;
   private final Layout layout;
+  private final Plan plan;
   Kernel kernel = Kernel.DEFAULT;
+  GramKernel gk = GramKernel.DEFAULT;
   int pass;
   float keep;
   float rho;
-  float c1;
-  float c2;
-  float c3;
-  float c4;
-  float[][] gm;
-  float[][] ga;
+  /** Fast path: float coefficients per vector; safe path: double coefficients, unit coefficients and norms. */
+  final float[] fc;
+  final double[] dc;
+  final double[] unit;
+  final double[] norm;
+  double[] leak;
+  long seed;
+  long step;
+  float[][][] g;
+  FloatBuffer[][] bg;
   float[][] out;
-  FloatBuffer[] bgm;
-  FloatBuffer[] bga;
   FloatBuffer[] bout;
-  private float[][] scratch = new float[0][];
+  private Worker[] workers = new Worker[0];
+
+  /* Per-thread scratch. */
+  private final class Worker {
+    final float[] legacy = new float[3 * Layout.CHUNK];
+    final float[][] fs = new float[plan.m][GramKernel.BLOCK];
+    final double[] d = new double[plan.m * GramKernel.BLOCK];
+    final double[] lanes = new double[plan.np * 8];
+    final float[] max = new float[plan.m];
+    final float[] ob = new float[GramKernel.BLOCK];
+    final float[][] view = new float[plan.m][];
+    final int[] voff = new int[plan.m];
+    final float[][] cv = new float[plan.m][];
+    final int[] co = new int[plan.m];
+    final float[] cc = new float[plan.m];
+    final float[] vals = new float[plan.k];
+  }
 
   StepRunner(SurgeryState state) {
     this.state = state;
     this.layout = state.layout;
+    this.plan = state.plan;
+    this.fc = new float[plan.m];
+    this.dc = new double[plan.m];
+    this.unit = new double[plan.m];
+    this.norm = new double[plan.m];
   }
 
-  void bind(float[][] gm, float[][] ga, float[][] out, int workers) {
-    this.gm = gm;
-    this.ga = ga;
+  void bind(float[][][] g, float[][] out, int threads) {
+    this.g = g;
+    this.bg = null;
     this.out = out;
-    this.bgm = null;
-    this.bga = null;
     this.bout = null;
-    if (state.method == Method.MIXED) { // only mixed with out aliasing an input stages arrays (see COMBINE2)
-      for (int t = 0; t < out.length; t++) {
-        if (out[t] == gm[t] || out[t] == ga[t]) {
-          ensureScratch(workers);
-          break;
-        }
-      }
-    }
+    ensureWorkers(threads);
   }
 
-  void bind(FloatBuffer[] gm, FloatBuffer[] ga, FloatBuffer[] out, int workers) {
-    this.gm = null;
-    this.ga = null;
+  void bind(FloatBuffer[][] g, FloatBuffer[] out, int threads) {
+    this.g = null;
+    this.bg = g;
     this.out = null;
-    this.bgm = gm;
-    this.bga = ga;
     this.bout = out;
-    ensureScratch(workers);
+    ensureWorkers(threads);
   }
 
-  private void ensureScratch(int workers) {
-    if (scratch.length < workers) {
-      scratch = new float[workers][3 * Layout.CHUNK];
+  private void ensureWorkers(int threads) {
+    if (workers.length < threads) {
+      Worker[] w = Arrays.copyOf(workers, threads);
+      for (int i = workers.length; i < threads; i++) {
+        w[i] = new Worker();
+      }
+      workers = w;
     }
   }
 
   void unbind() {
-    gm = ga = out = null;
-    bgm = bga = bout = null;
+    g = null;
+    bg = null;
+    out = null;
+    bout = null;
   }
 
-  /** Runs the current pass over every chunk, in parallel when the model is large enough. */
+  /** Runs a pass over every chunk, in parallel when the model is large enough. */
   void runPass(int p, WorkerPool pool) {
     this.pass = p;
     if (pool.threads() > 1 && layout.total >= Layout.PARALLEL_MIN) {
@@ -100,107 +137,283 @@ final class StepRunner implements WorkerPool.ChunkTask {
 
   @Override
   public void run(int worker, int c) {
+    Worker w = workers[worker];
+    switch (pass) {
+      case FUSED_DOTS, FUSED_COMBINE, MIXED_COMBINE -> fused(w, c);
+      case GRAM -> gram(w, c);
+      case COMBINE -> combine(w, c);
+      case SAFE_CHECK, SAFE_WRITE -> safe(w, c, pass == SAFE_WRITE);
+      case DROP_CHECK, DROP_WRITE -> drop(w, c, pass == DROP_WRITE);
+      default -> throw new AssertionError(pass);
+    }
+  }
+
+  // ---- the two-loss fast path (unchanged arithmetic of the two-loss release)
+
+  private void fused(Worker w, int c) {
     int t = layout.chunkTensor[c];
     int off = layout.chunkOffset[c];
     int n = layout.chunkLength[c];
-    float[] g;
-    float[] a;
+    float[] gm;
+    float[] ga;
     int go;
     int ao;
     float[] s = null;
-    if (bgm != null) {
-      s = scratch[worker];
-      FloatBuffer bg = bgm[t];
-      FloatBuffer ba = bga[t];
-      bg.get(bg.position() + off, s, 0, n);
-      ba.get(ba.position() + off, s, Layout.CHUNK, n);
-      g = s;
-      a = s;
+    if (bg != null) {
+      s = w.legacy;
+      FloatBuffer b0 = bg[0][t];
+      FloatBuffer b1 = bg[1][t];
+      b0.get(b0.position() + off, s, 0, n);
+      b1.get(b1.position() + off, s, Layout.CHUNK, n);
+      gm = s;
+      ga = s;
       go = 0;
       ao = Layout.CHUNK;
     } else {
-      g = gm[t];
-      a = ga[t];
+      gm = g[0][t];
+      ga = g[1][t];
       go = off;
       ao = off;
     }
+    float[][] streams = plan.streams.length > 0 ? state.streams[0] : null;
+    int slots = plan.slots;
     double[] acc = state.partials;
     switch (pass) {
-      case DOTS -> {
-        int base = 4 * c;
+      case FUSED_DOTS -> {
+        int base = slots * c;
         acc[base] = 0;
         acc[base + 1] = 0;
-        kernel.emaDots(g, go, a, ao, state.ema[t], off, n, keep, rho, acc, base);
-        if (state.emaAux != null) {
+        kernel.emaDots(gm, go, ga, ao, streams[t], off, n, keep, rho, acc, base);
+        float mg = gk.maxAbs(gm, go, n);
+        float ma = gk.maxAbs(ga, ao, n);
+        acc[base + plan.np] = mg;
+        acc[base + plan.np + 1] = ma;
+        acc[base + plan.np + 2] = emaBound(gk.maxAbs(streams[t], off, n), mg);
+        if (plan.streams.length == 2) {
           acc[base + 2] = 0;
           acc[base + 3] = 0;
-          kernel.emaDots(a, ao, g, go, state.emaAux[t], off, n, keep, rho, acc, base + 2);
+          kernel.emaDots(ga, ao, gm, go, state.streams[1][t], off, n, keep, rho, acc, base + 2);
+          acc[base + plan.np + 3] = emaBound(gk.maxAbs(state.streams[1][t], off, n), ma);
         }
       }
-      case COMBINE -> {
+      case FUSED_COMBINE -> {
         float[] o = s != null ? s : out[t];
         int oo = s != null ? 2 * Layout.CHUNK : off;
-        float[] e = state.ema[t];
-        if (state.emaAux != null) {
-          kernel.updateCombine4InPlace(g, go, a, ao, e, off, state.emaAux[t], off, o, oo, n, keep, rho, c1, c2, c3,
-              c4);
+        if (plan.streams.length == 2) {
+          kernel.updateCombine4InPlace(gm, go, ga, ao, streams[t], off, state.streams[1][t], off, o, oo, n, keep,
+              rho, fc[0], fc[1], fc[2], fc[3]);
         } else {
-          kernel.updateCombine3InPlace(g, go, a, ao, e, off, o, oo, n, keep, rho, c1, c2, c3);
+          kernel.updateCombine3InPlace(gm, go, ga, ao, streams[t], off, o, oo, n, keep, rho, fc[0], fc[1], fc[2]);
         }
         if (s != null) {
           FloatBuffer bo = bout[t];
           bo.put(bo.position() + off, s, oo, n);
         }
       }
-      case COMBINE2 -> {
-        // mixed has no DOTS pass to vet its inputs first: a chunk is written only when its direction is finite,
-        // so a chunk with a NaN/Inf keeps its inputs intact even when out aliases g_main or g_aux, and the error
-        // can name the right gradient and element. Aliased arrays are staged through the scratch (in cache).
-        boolean staged = s == null && (out[t] == gm[t] || out[t] == ga[t]);
-        float[] o = s != null ? s : staged ? scratch[worker] : out[t];
-        int oo = s != null ? 2 * Layout.CHUNK : staged ? 0 : off;
-        float check = kernel.combine2(g, go, a, ao, o, oo, n, c1, c2);
-        acc[4 * c] = check;
-        if (!Float.isNaN(check)) {
-          if (s != null) {
-            FloatBuffer bo = bout[t];
-            bo.put(bo.position() + off, s, oo, n);
-          } else if (staged) {
-            System.arraycopy(o, 0, out[t], off, n);
-          }
+      case MIXED_COMBINE -> {
+        if (s != null) {
+          kernel.combine2(gm, go, ga, ao, s, 2 * Layout.CHUNK, n, fc[0], fc[1]);
+          FloatBuffer bo = bout[t];
+          bo.put(bo.position() + off, s, 2 * Layout.CHUNK, n);
+        } else {
+          kernel.combine2(gm, go, ga, ao, out[t], off, n, fc[0], fc[1]);
         }
       }
       default -> throw new AssertionError(pass);
     }
   }
 
-  /** Sum of partial slot {@code k} (0..3) over all chunks, in chunk order. */
+  /** An upper bound of |keep·e + ρ·g| from max|e| and max|g| (two float roundings included). */
+  private double emaBound(float maxE, float maxG) {
+    return ((double) keep * maxE + (double) rho * maxG) * (1 + 0x1.0p-21);
+  }
+
+  // ---- the general path
+
+  /** Points w.view[v] at gradient v's block (staging a buffer's block into scratch). */
+  private void gradientView(Worker w, int v, int t, int o, int n) {
+    if (bg != null) {
+      FloatBuffer b = bg[v][t];
+      b.get(b.position() + o, w.fs[v], 0, n);
+      w.view[v] = w.fs[v];
+      w.voff[v] = 0;
+    } else {
+      w.view[v] = g[v][t];
+      w.voff[v] = o;
+    }
+  }
+
+  /** Views of every gradient, and of every stream: updated in place (store) or computed into scratch. */
+  private void views(Worker w, int t, int o, int n, boolean store, boolean trackMax) {
+    for (int v = 0; v < plan.k; v++) {
+      gradientView(w, v, t, o, n);
+    }
+    for (int s = 0; s < plan.streams.length; s++) {
+      int v = plan.k + s;
+      int src = plan.streams[s];
+      float[] e = state.streams[s][t];
+      if (store) {
+        gk.ema(e, o, w.view[src], w.voff[src], keep, rho, e, o, n);
+        w.view[v] = e;
+        w.voff[v] = o;
+      } else {
+        float mx = gk.ema(e, o, w.view[src], w.voff[src], keep, rho, w.fs[v], 0, n);
+        if (trackMax) {
+          w.max[v] = Math.max(w.max[v], mx);
+        }
+        w.view[v] = w.fs[v];
+        w.voff[v] = 0;
+      }
+    }
+  }
+
+  private void gram(Worker w, int c) {
+    int t = layout.chunkTensor[c];
+    int off = layout.chunkOffset[c];
+    int len = layout.chunkLength[c];
+    int np = plan.np;
+    Arrays.fill(w.lanes, 0);
+    Arrays.fill(w.max, 0f);
+    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
+      int n = Math.min(GramKernel.BLOCK, len - bo);
+      views(w, t, off + bo, n, false, true);
+      for (int v = 0; v < plan.m; v++) {
+        if (plan.inPair[v]) {
+          w.max[v] = Math.max(w.max[v], gk.widen(w.view[v], w.voff[v], n, w.d, v * GramKernel.BLOCK));
+        } else if (v < plan.k) {
+          w.max[v] = Math.max(w.max[v], gk.maxAbs(w.view[v], w.voff[v], n));
+        }
+      }
+      if (np > 0) {
+        gk.dots(w.d, GramKernel.BLOCK, plan.pa, plan.pb, np, w.lanes, (n + 7) & ~7);
+      }
+    }
+    double[] acc = state.partials;
+    int base = plan.slots * c;
+    for (int p = 0; p < np; p++) {
+      acc[base + p] = GramKernel.ordered8(w.lanes, 8 * p);
+    }
+    for (int v = 0; v < plan.m; v++) {
+      acc[base + np + v] = w.max[v];
+    }
+  }
+
+  private void combine(Worker w, int c) {
+    int t = layout.chunkTensor[c];
+    int off = layout.chunkOffset[c];
+    int len = layout.chunkLength[c];
+    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
+      int n = Math.min(GramKernel.BLOCK, len - bo);
+      views(w, t, off + bo, n, true, false);
+      int count = 0;
+      for (int v = 0; v < plan.m; v++) {
+        if (fc[v] != 0f) {
+          w.cv[count] = w.view[v];
+          w.co[count] = w.voff[v];
+          w.cc[count] = fc[v];
+          count++;
+        }
+      }
+      if (count == 0) {
+        Arrays.fill(w.ob, 0, n, 0f);
+      } else {
+        gk.combine(w.cv, w.co, w.cc, count, w.ob, n);
+      }
+      write(w.ob, t, off + bo, n);
+    }
+  }
+
+  private void write(float[] block, int t, int o, int n) {
+    if (bout != null) {
+      FloatBuffer b = bout[t];
+      b.put(b.position() + o, block, 0, n);
+    } else {
+      System.arraycopy(block, 0, out[t], o, n);
+    }
+  }
+
+  /* The double-precision combination: d = Σ_v c_v v, or u_v (v/|v|) where a unit coefficient is given. */
+  private void safe(Worker w, int c, boolean store) {
+    int t = layout.chunkTensor[c];
+    int off = layout.chunkOffset[c];
+    int len = layout.chunkLength[c];
+    double max = 0;
+    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
+      int n = Math.min(GramKernel.BLOCK, len - bo);
+      views(w, t, off + bo, n, store, false);
+      for (int i = 0; i < n; i++) {
+        double d = 0;
+        for (int v = 0; v < plan.m; v++) {
+          double x = w.view[v][w.voff[v] + i];
+          if (!Double.isNaN(unit[v])) {
+            d += unit[v] * (x / norm[v]);
+          } else if (dc[v] != 0) {
+            d += dc[v] * x;
+          }
+        }
+        max = Math.max(max, Math.abs(d));
+        w.ob[i] = (float) d;
+      }
+      if (store) {
+        write(w.ob, t, off + bo, n);
+      }
+    }
+    state.partials[plan.slots * c] = max;
+  }
+
+  private void drop(Worker w, int c, boolean store) {
+    int t = layout.chunkTensor[c];
+    int off = layout.chunkOffset[c];
+    int len = layout.chunkLength[c];
+    int k = plan.k;
+    double max = 0;
+    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
+      int n = Math.min(GramKernel.BLOCK, len - bo);
+      for (int v = 0; v < k; v++) {
+        gradientView(w, v, t, off + bo, n);
+      }
+      long index = layout.tensorStart[t] + off + bo;
+      for (int i = 0; i < n; i++) {
+        for (int v = 0; v < k; v++) {
+          w.vals[v] = w.view[v][w.voff[v] + i];
+        }
+        double d = GradDrop.combine(w.vals, k, leak, seed, step, index + i);
+        max = Math.max(max, Math.abs(d));
+        w.ob[i] = (float) d;
+      }
+      if (store) {
+        write(w.ob, t, off + bo, n);
+      }
+    }
+    state.partials[plan.slots * c] = max;
+  }
+
+  // ---- reductions and diagnostics
+
+  /** Sum of partial slot {@code k} over all chunks, in chunk order. */
   double reduce(int k) {
     double[] acc = state.partials;
     double sum = 0;
     for (int c = 0; c < layout.chunks; c++) {
-      sum += acc[4 * c + k];
+      sum += acc[plan.slots * c + k];
     }
     return sum;
   }
 
-  /** The first chunk whose partial slots 0..(k-1) are not all finite, or -1. */
-  int firstNonFiniteChunk(int k) {
+  /** Max of partial slot {@code k} over all chunks (NaN if any is NaN). */
+  double reduceMax(int k) {
     double[] acc = state.partials;
+    double max = 0;
     for (int c = 0; c < layout.chunks; c++) {
-      for (int j = 0; j < k; j++) {
-        if (!Double.isFinite(acc[4 * c + j])) {
-          return c;
-        }
-      }
+      max = Math.max(max, acc[plan.slots * c + k]);
     }
-    return -1;
+    return max;
   }
 
-  /** Index of the first non-finite element of tensor t of g_main (which=0) or g_aux (1), or -1. */
-  int firstNonFinite(int which, int t) {
-    if (bgm != null) {
-      FloatBuffer b = which == 0 ? bgm[t] : bga[t];
+  /** Index of the first non-finite element of tensor t of gradient v, or -1. */
+  int firstNonFinite(int v, int t) {
+    if (bg != null) {
+      FloatBuffer b = bg[v][t];
       for (int i = 0; i < b.remaining(); i++) {
         if (!Float.isFinite(b.get(b.position() + i))) {
           return i;
@@ -208,7 +421,7 @@ final class StepRunner implements WorkerPool.ChunkTask {
       }
       return -1;
     }
-    float[] x = which == 0 ? gm[t] : ga[t];
+    float[] x = g[v][t];
     for (int i = 0; i < x.length; i++) {
       if (!Float.isFinite(x[i])) {
         return i;
@@ -217,18 +430,18 @@ final class StepRunner implements WorkerPool.ChunkTask {
     return -1;
   }
 
-  float valueAt(int which, int t, int i) {
-    if (bgm != null) {
-      FloatBuffer b = which == 0 ? bgm[t] : bga[t];
+  float valueAt(int v, int t, int i) {
+    if (bg != null) {
+      FloatBuffer b = bg[v][t];
       return b.get(b.position() + i);
     }
-    return which == 0 ? gm[t][i] : ga[t][i];
+    return g[v][t][i];
   }
 
   void zeroOut() {
     if (out != null) {
       for (float[] o : out) {
-        java.util.Arrays.fill(o, 0f);
+        Arrays.fill(o, 0f);
       }
     } else {
       for (FloatBuffer o : bout) {

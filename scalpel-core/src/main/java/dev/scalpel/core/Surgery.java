@@ -5,12 +5,17 @@ import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 
-/** The one implementation of {@link GradientSurgery}: validation, state creation and the step's scalar algebra. */
+/** The one implementation of {@link GradientSurgery}: validation, state creation and the order of a step. */
 final class Surgery implements GradientSurgery {
-  private final SurgeryConfig config;
-  private final int threads;
+  /** Σ|c|·max|v| at or below this cannot overflow a float combination (rounding included). */
+  static final double FLOAT_SAFE = Float.MAX_VALUE * (1 - 0x1.0p-20);
 
-  Surgery(SurgeryConfig config, int threads) {
+  private final SurgeryConfig config;
+  private final Rule rule;
+  private final int threads;
+  private final boolean forceGeneral;
+
+  Surgery(SurgeryConfig config, int threads, boolean forceGeneral) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
@@ -18,7 +23,9 @@ final class Surgery implements GradientSurgery {
       throw new IllegalArgumentException("threads (" + threads + ") must be >= 1");
     }
     this.config = config;
+    this.rule = Rule.of(config);
     this.threads = threads;
+    this.forceGeneral = forceGeneral;
   }
 
   static int defaultThreads() {
@@ -33,6 +40,19 @@ final class Surgery implements GradientSurgery {
     return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
   }
 
+  Rule rule() {
+    return rule;
+  }
+
+  boolean forceGeneral() {
+    return forceGeneral;
+  }
+
+  /** The same method on the general k-loss path even for two losses (tests compare it with the fast path). */
+  Surgery general() {
+    return new Surgery(config, threads, true);
+  }
+
   @Override
   public SurgeryConfig config() {
     return config;
@@ -40,12 +60,12 @@ final class Surgery implements GradientSurgery {
 
   @Override
   public GradientSurgery withLambda(double lambda) {
-    return new Surgery(config.withLambda(lambda), threads);
+    return new Surgery(config.withLambda(lambda), threads, forceGeneral);
   }
 
   @Override
   public GradientSurgery withThreads(int n) {
-    return new Surgery(config, n);
+    return new Surgery(config, n, forceGeneral);
   }
 
   @Override
@@ -53,26 +73,73 @@ final class Surgery implements GradientSurgery {
     return threads;
   }
 
+  // ---- init
+
+  @Override
+  public SurgeryState init(float[][][] gradients) {
+    if (gradients == null) {
+      throw new IllegalArgumentException("gradients must not be null");
+    }
+    String[] names = new String[gradients.length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "gradients[" + i + "]";
+    }
+    return create(gradients, names, "gradients[0]");
+  }
+
+  /* names: how errors call each loss's gradient; main: how they call the reference shape. */
+  private SurgeryState create(float[][][] gradients, String[] names, String main) {
+    int k = gradients.length;
+    config.checkLosses(k);
+    int[] sizes = Layout.sizesOf(gradients[0], names[0]);
+    for (int i = 1; i < k; i++) {
+      checkSameShape(sizes, Layout.sizesOf(gradients[i], names[i]), names[i], main);
+    }
+    Plan plan = new Plan(rule, k, forceGeneral);
+    float[][][] streams = new float[plan.streams.length][][];
+    for (int s = 0; s < streams.length; s++) {
+      streams[s] = initStream(gradients[plan.streams[s]], sizes, s, plan.streams[s]);
+    }
+    return new SurgeryState(config.toSpec(), config.method(), plan, sizes, streams);
+  }
+
+  @Override
+  public SurgeryState init(FloatBuffer[][] gradients) {
+    if (gradients == null) {
+      throw new IllegalArgumentException("gradients must not be null");
+    }
+    float[][][] copy = new float[gradients.length][][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = copyOf(gradients[i], "gradients[" + i + "]");
+    }
+    return init(copy);
+  }
+
   @Override
   public SurgeryState init(float[][] template) {
-    return init(template, template);
+    Layout.sizesOf(template, "init template");
+    Plan plan = new Plan(rule, 2, forceGeneral);
+    boolean ownAux = false;
+    for (int src : plan.streams) {
+      ownAux |= src == 1;
+    }
+    if (ownAux && config.init() == InitMode.GRAD && config.ema() < 1) {
+      throw new IllegalArgumentException(config.method().specName() + " keeps an EMA of each gradient and init="
+          + "grad starts each from its own gradient: give both (init(gMain, gAux), or init(float[][][]))");
+    }
+    return create(new float[][][] {template, template}, new String[] {"init template", "init template"},
+        "the main template");
   }
 
   @Override
   public SurgeryState init(float[][] mainTemplate, float[][] auxTemplate) {
-    int[] sizes = Layout.sizesOf(mainTemplate, "init template");
-    int[] auxSizes = Layout.sizesOf(auxTemplate, "init aux template");
-    checkSameShape(sizes, auxSizes, "init aux template");
-    Method m = config.method();
-    float[][] ema = m.emaCount() >= 1 ? initEma(mainTemplate, sizes, 0) : null;
-    float[][] aux = m.emaCount() >= 2 ? initEma(auxTemplate, sizes, 1) : null;
-    return new SurgeryState(config.toSpec(), m, sizes, ema, aux);
+    return create(new float[][][] {mainTemplate, auxTemplate}, new String[] {"init template", "init aux template"},
+        "the main template");
   }
 
   @Override
   public SurgeryState init(FloatBuffer[] template) {
-    float[][] copy = copyOf(template, "init template");
-    return init(copy, copy);
+    return init(copyOf(template, "init template"));
   }
 
   @Override
@@ -95,10 +162,12 @@ final class Surgery implements GradientSurgery {
     return copy;
   }
 
-  private float[][] initEma(float[][] template, int[] sizes, int which) {
+  /* Stream s (the EMA of gradient src): a copy of it (init=grad), zeros, or normals from SplittableRandom(seed)
+     split s times (stream 1 is the two-loss release's pcgrad auxiliary EMA). */
+  private float[][] initStream(float[][] template, int[] sizes, int s, int src) {
     float[][] ema = new float[sizes.length][];
     SplittableRandom random = new SplittableRandom(config.seed());
-    if (which == 1) {
+    for (int i = 0; i < s; i++) {
       random = random.split();
     }
     for (int t = 0; t < sizes.length; t++) {
@@ -106,8 +175,8 @@ final class Surgery implements GradientSurgery {
         case GRAD -> {
           for (int i = 0; i < sizes[t]; i++) {
             if (!Float.isFinite(template[t][i])) {
-              throw new IllegalArgumentException("init=grad template tensor " + t + " element " + i + " is "
-                  + template[t][i] + "; the EMA must start finite");
+              throw new IllegalArgumentException("init=grad: gradient " + src + " tensor " + t + " element " + i
+                  + " is " + template[t][i] + "; the EMA must start finite");
             }
           }
           ema[t] = template[t].clone();
@@ -125,6 +194,66 @@ final class Surgery implements GradientSurgery {
     return ema;
   }
 
+  // ---- direction
+
+  @Override
+  public float[][] direction(float[][][] gradients, SurgeryState state) {
+    checkState(state);
+    float[][] out = new float[state.layout.sizes.length][];
+    for (int t = 0; t < out.length; t++) {
+      out[t] = new float[state.layout.sizes[t]];
+    }
+    direction(gradients, state, out);
+    return out;
+  }
+
+  @Override
+  public void direction(float[][][] gradients, SurgeryState state, float[][] out) {
+    direction(gradients, state, out, false);
+  }
+
+  private void direction(float[][][] gradients, SurgeryState state, float[][] out, boolean twoLossApi) {
+    checkState(state);
+    checkCount(gradients, state);
+    int[] sizes = state.layout.sizes;
+    for (int i = 0; i < gradients.length; i++) {
+      checkTensors(gradients[i], a -> a.length, sizes, argName(i, twoLossApi));
+    }
+    checkTensors(out, a -> a.length, sizes, "out");
+    state.runner.bind(gradients, out, threads);
+    try {
+      step(state);
+    } finally {
+      state.runner.unbind();
+    }
+  }
+
+  @Override
+  public void direction(FloatBuffer[][] gradients, SurgeryState state, FloatBuffer[] out) {
+    direction(gradients, state, out, false);
+  }
+
+  private void direction(FloatBuffer[][] gradients, SurgeryState state, FloatBuffer[] out, boolean twoLossApi) {
+    checkState(state);
+    checkCount(gradients, state);
+    int[] sizes = state.layout.sizes;
+    for (int i = 0; i < gradients.length; i++) {
+      checkTensors(gradients[i], FloatBuffer::remaining, sizes, argName(i, twoLossApi));
+    }
+    checkTensors(out, FloatBuffer::remaining, sizes, "out");
+    for (int t = 0; t < out.length; t++) {
+      if (out[t].isReadOnly()) {
+        throw new IllegalArgumentException("out tensor " + t + " is a read-only buffer");
+      }
+    }
+    state.runner.bind(gradients, out, threads);
+    try {
+      step(state);
+    } finally {
+      state.runner.unbind();
+    }
+  }
+
   @Override
   public float[][] direction(float[][] gMain, float[][] gAux, SurgeryState state) {
     checkState(state);
@@ -132,138 +261,160 @@ final class Surgery implements GradientSurgery {
     for (int t = 0; t < out.length; t++) {
       out[t] = new float[state.layout.sizes[t]];
     }
-    direction(gMain, gAux, state, out);
+    direction(new float[][][] {gMain, gAux}, state, out, true);
     return out;
   }
 
   @Override
   public void direction(float[][] gMain, float[][] gAux, SurgeryState state, float[][] out) {
-    checkState(state);
-    int[] sizes = state.layout.sizes;
-    checkArrays(gMain, sizes, "gMain");
-    checkArrays(gAux, sizes, "gAux");
-    checkArrays(out, sizes, "out");
-    state.runner.bind(gMain, gAux, out, threads);
-    try {
-      step(state);
-    } finally {
-      state.runner.unbind();
-    }
+    direction(new float[][][] {gMain, gAux}, state, out, true);
   }
 
   @Override
   public void direction(FloatBuffer[] gMain, FloatBuffer[] gAux, SurgeryState state, FloatBuffer[] out) {
-    checkState(state);
-    int[] sizes = state.layout.sizes;
-    checkBuffers(gMain, sizes, "gMain");
-    checkBuffers(gAux, sizes, "gAux");
-    checkBuffers(out, sizes, "out");
-    for (int t = 0; t < out.length; t++) {
-      if (out[t].isReadOnly()) {
-        throw new IllegalArgumentException("out tensor " + t + " is a read-only buffer");
-      }
-    }
-    state.runner.bind(gMain, gAux, out, threads);
-    try {
-      step(state);
-    } finally {
-      state.runner.unbind();
-    }
+    direction(new FloatBuffer[][] {gMain, gAux}, state, out, true);
   }
 
-  /* The step's scalar algebra; the vector work is in StepRunner's passes. */
+  private static String argName(int i, boolean twoLossApi) {
+    return twoLossApi ? (i == 0 ? "gMain" : "gAux") : "gradients[" + i + "]";
+  }
+
+  /* One step: a read-only pass, the small problem, then (only when all is well) the one pass that writes. */
   private void step(SurgeryState state) {
     StepRunner run = state.runner;
+    Plan plan = state.plan;
+    StepContext x = state.ctx;
     WorkerPool pool = WorkerPool.of(threads);
-    double lambda = config.lambda();
-    double s = config.scale();
-    Method m = config.method();
-    if (m == Method.MIXED) {
-      run.c1 = (float) s;
-      run.c2 = (float) (s * lambda);
-      run.runPass(StepRunner.COMBINE2, pool);
-      if (run.firstNonFiniteChunk(1) >= 0) {
-        nonFinite(state, run.firstNonFiniteChunk(1));
-        return;
-      }
-      state.step++;
-      state.lastSkipped = false;
-      return;
-    }
     run.rho = (float) config.ema();
     run.keep = (float) (1.0 - config.ema());
-    run.runPass(StepRunner.DOTS, pool);
-    int k = m == Method.PCGRAD ? 4 : 2;
-    int bad = run.firstNonFiniteChunk(k);
-    if (bad >= 0) {
-      nonFinite(state, bad);
+    run.runPass(plan.mode == Plan.Mode.FUSED && plan.np > 0 ? StepRunner.FUSED_DOTS : StepRunner.GRAM, pool);
+
+    for (int v = 0; v < plan.m; v++) {
+      x.maxAbs[v] = run.reduceMax(plan.np + v);
+    }
+    for (int v = 0; v < plan.k; v++) {
+      if (!Double.isFinite(x.maxAbs[v])) {
+        nonFiniteInput(state, v);
+        return;
+      }
+    }
+    for (double[] row : x.gram) {
+      java.util.Arrays.fill(row, Double.NaN);
+    }
+    boolean finite = true;
+    for (int p = 0; p < plan.np; p++) {
+      double value = run.reduce(p);
+      x.gram[plan.pa[p]][plan.pb[p]] = value;
+      x.gram[plan.pb[p]][plan.pa[p]] = value;
+      finite &= Double.isFinite(value);
+    }
+    for (int v = plan.k; v < plan.m; v++) {
+      finite &= Double.isFinite(x.maxAbs[v]);
+    }
+    if (!finite) { // finite gradients: an EMA update overflowed float
+      overflow(state, plan.streams.length == 0 ? "direction" : "EMA of " + name(plan.streams[0], plan.k)
+          + (plan.streams.length > 1 ? " or of another gradient" : ""), Double.POSITIVE_INFINITY);
       return;
     }
-    double ee = run.reduce(0);
-    double ea = run.reduce(1);
-    double eps = config.eps();
-    switch (m) {
-      case BLOOP, DYNAMIC_BARRIER -> {
-        double r = ea / (ee + eps);
-        if (m == Method.DYNAMIC_BARRIER && lambda > 0) {
-          r = Math.min(r, 1.0 / lambda);
-        }
-        if (!Double.isFinite(r)) { // |e| = 0 with eps = 0: no direction to project out
-          r = 0;
-        }
-        state.lastRatio = r;
-        if (config.ratioOnly()) {
-          run.c1 = (float) (s * (1 - lambda * r));
-          run.c3 = 0f;
-        } else {
-          run.c1 = (float) s;
-          run.c3 = (float) (-s * lambda * r);
-        }
-        run.c2 = (float) (s * lambda);
+
+    x.reset();
+    x.step = state.step;
+    x.seed = config.seed();
+    rule.coefficients(x);
+    double bound = 0;
+    boolean fast = true;
+    for (int v = 0; v < plan.m; v++) {
+      double c = x.coef[v];
+      if (!Double.isFinite(c)) {
+        overflow(state, "coefficient of vector " + v, Math.abs(c));
+        return;
       }
-      case PCGRAD -> {
-        double aa = run.reduce(2);
-        double am = run.reduce(3);
-        double r1 = Math.min(ea / (ee + eps), 0);
-        double r2 = Math.min(am / (aa + eps), 0);
-        if (!Double.isFinite(r1)) {
-          r1 = 0;
-        }
-        if (!Double.isFinite(r2)) {
-          r2 = 0;
-        }
-        state.lastRatio = r1;
-        state.lastRatioAux = r2;
-        run.c1 = (float) s;
-        run.c2 = (float) (s * lambda);
-        run.c3 = (float) (-s * lambda * r1);
-        run.c4 = (float) (-s * r2);
-      }
-      default -> throw new AssertionError(m);
+      float f = (float) c;
+      run.fc[v] = f;
+      run.dc[v] = c;
+      run.unit[v] = x.unit[v];
+      run.norm[v] = Double.isNaN(x.unit[v]) ? 1 : Math.sqrt(x.gram[v][v]);
+      fast &= Float.isFinite(f);
+      bound += Math.abs(c) * x.maxAbs[v];
     }
-    run.runPass(StepRunner.COMBINE, pool);
+    fast &= bound <= FLOAT_SAFE;
+    if (plan.mode == Plan.Mode.PER_COORDINATE) {
+      GradDrop drop = (GradDrop) rule;
+      run.leak = drop.leaks(plan.k);
+      run.seed = config.seed();
+      run.step = state.step;
+      if (!fast) {
+        run.runPass(StepRunner.DROP_CHECK, pool);
+        double max = run.reduceMax(0);
+        if (Float.isInfinite((float) max)) {
+          overflow(state, "direction", max);
+          return;
+        }
+      }
+      run.runPass(StepRunner.DROP_WRITE, pool);
+    } else if (fast) {
+      if (plan.mode == Plan.Mode.FUSED) {
+        run.runPass(config.method() == Method.MIXED ? StepRunner.MIXED_COMBINE : StepRunner.FUSED_COMBINE, pool);
+      } else {
+        run.runPass(StepRunner.COMBINE, pool);
+      }
+    } else {
+      run.runPass(StepRunner.SAFE_CHECK, pool);
+      double max = run.reduceMax(0);
+      if (Float.isInfinite((float) max)) {
+        overflow(state, "direction", max);
+        return;
+      }
+      run.runPass(StepRunner.SAFE_WRITE, pool);
+    }
+    // commit
+    double[] committed = x.methodState;
+    x.methodState = x.nextMethodState;
+    x.nextMethodState = committed;
+    System.arraycopy(x.coef, 0, state.lastWeights, 0, plan.k);
+    state.lastRatio = x.ratio;
+    state.lastRatioAux = x.ratioAux;
+    state.lastStatus = x.status;
     state.step++;
     state.lastSkipped = false;
   }
 
-  private void nonFinite(SurgeryState state, int chunk) {
-    StepRunner run = state.runner;
-    int t = state.layout.chunkTensor[chunk];
-    String which = "g_main";
-    int index = run.firstNonFinite(0, t);
-    float value = index >= 0 ? run.valueAt(0, t, index) : Float.NaN;
-    if (index < 0) {
-      index = run.firstNonFinite(1, t);
-      which = index >= 0 ? "g_aux" : "direction";
-      value = index >= 0 ? run.valueAt(1, t, index) : Float.NaN;
+  /** g_main / g_aux for two losses (as the two-loss release named them), g_i otherwise. */
+  static String name(int i, int k) {
+    if (k == 2) {
+      return i == 0 ? "g_main" : "g_aux";
     }
+    return "g_" + i;
+  }
+
+  private void nonFiniteInput(SurgeryState state, int v) {
+    StepRunner run = state.runner;
+    int tensor = -1;
+    int index = -1;
+    for (int t = 0; t < state.layout.sizes.length && index < 0; t++) {
+      index = run.firstNonFinite(v, t);
+      tensor = t;
+    }
+    float value = index >= 0 ? run.valueAt(v, tensor, index) : Float.NaN;
     if (config.nonFinite() == NonFinitePolicy.SKIP) {
-      run.zeroOut();
-      state.skipped++;
-      state.lastSkipped = true;
+      skip(state);
       return;
     }
-    throw new NonFiniteGradientException(state.step, which, t, index, value);
+    throw new NonFiniteGradientException(state.step, name(v, state.plan.k), tensor, index, value);
+  }
+
+  private void overflow(SurgeryState state, String what, double magnitude) {
+    if (config.nonFinite() == NonFinitePolicy.SKIP) {
+      skip(state);
+      return;
+    }
+    throw new DirectionOverflowException(config.method().specName(), state.step, what, magnitude);
+  }
+
+  private static void skip(SurgeryState state) {
+    state.runner.zeroOut();
+    state.skipped++;
+    state.lastSkipped = true;
   }
 
   private void checkState(SurgeryState state) {
@@ -276,12 +427,14 @@ final class Surgery implements GradientSurgery {
     }
   }
 
-  private static void checkArrays(float[][] x, int[] sizes, String what) {
-    checkTensors(x, a -> a.length, sizes, what);
-  }
-
-  private static void checkBuffers(FloatBuffer[] x, int[] sizes, String what) {
-    checkTensors(x, FloatBuffer::remaining, sizes, what);
+  private static void checkCount(Object[] gradients, SurgeryState state) {
+    if (gradients == null) {
+      throw new IllegalArgumentException("gradients must not be null");
+    }
+    if (gradients.length != state.plan.k) {
+      throw new IllegalArgumentException("gradients has " + gradients.length + " losses, the state was made for "
+          + state.plan.k);
+    }
   }
 
   /** Non-null, as many tensors as the state, each of the state's size (both sizes in the message). */
@@ -304,15 +457,15 @@ final class Surgery implements GradientSurgery {
     }
   }
 
-  private static void checkSameShape(int[] sizes, int[] other, String what) {
+  private static void checkSameShape(int[] sizes, int[] other, String what, String main) {
     if (other.length != sizes.length) {
-      throw new IllegalArgumentException(what + " has " + other.length + " tensors, the main template has "
+      throw new IllegalArgumentException(what + " has " + other.length + " tensors, " + main + " has "
           + sizes.length);
     }
     for (int t = 0; t < sizes.length; t++) {
       if (other[t] != sizes[t]) {
-        throw new IllegalArgumentException(what + " tensor " + t + " has " + other[t]
-            + " floats, the main template's has " + sizes[t]);
+        throw new IllegalArgumentException(what + " tensor " + t + " has " + other[t] + " floats, " + main
+            + "'s has " + sizes[t]);
       }
     }
   }
@@ -322,7 +475,7 @@ final class Surgery implements GradientSurgery {
     if (snapshot == null) {
       throw new IllegalArgumentException("snapshot stream must not be null");
     }
-    return Snapshots.read(snapshot, config, sizes);
+    return Snapshots.read(snapshot, this, sizes);
   }
 
   @Override
@@ -330,7 +483,7 @@ final class Surgery implements GradientSurgery {
     if (snapshot == null) {
       throw new IllegalArgumentException("snapshot must not be null");
     }
-    return Snapshots.read(snapshot, config, sizes);
+    return Snapshots.read(snapshot, this, sizes);
   }
 
   @Override

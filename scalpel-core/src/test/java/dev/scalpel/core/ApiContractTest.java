@@ -29,7 +29,7 @@ class ApiContractTest {
   void shapeMismatchesGiveBothSizes() {
     GradientSurgery s = GradientSurgery.parse("bloop");
     float[][] g = T.gaussian(new Random(1), SIZES, 1);
-    SurgeryState st = s.init(g);
+    SurgeryState st = T.init(s, g);
     byte[] before = st.snapshot();
     float[][] shortTensor = {new float[4], new float[299], new float[2]};
     float[][] fewer = {new float[4], new float[300]};
@@ -50,7 +50,7 @@ class ApiContractTest {
   void nullsAreRefusedClearly() {
     GradientSurgery s = GradientSurgery.parse("pcgrad");
     float[][] g = T.gaussian(new Random(1), SIZES, 1);
-    SurgeryState st = s.init(g);
+    SurgeryState st = T.init(s, g);
     float[][] holed = {g[0], null, g[2]};
     assertMentions(error(() -> s.direction(null, g, st)), "gMain must not be null");
     assertMentions(error(() -> s.direction(g, null, st)), "gAux must not be null");
@@ -64,10 +64,10 @@ class ApiContractTest {
     assertMentions(error(() -> s.direction(b, bHoled, st, b)), "gAux tensor 1 is null");
     assertMentions(error(() -> s.direction(b, b, st, (FloatBuffer[]) null)), "out must not be null");
     assertMentions(error(() -> s.init((float[][]) null)), "init template must not be null");
-    assertMentions(error(() -> s.init(holed)), "init template tensor 1 is null");
-    assertMentions(error(() -> s.init(g, null)), "init aux template must not be null");
+    assertMentions(error(() -> T.init(s, holed)), "init template tensor 1 is null");
+    assertMentions(error(() -> T.init(s, g, null)), "init aux template must not be null");
     assertMentions(error(() -> s.init((FloatBuffer[]) null)), "init template must not be null");
-    assertMentions(error(() -> s.init(bHoled)), "init template tensor 1 is null");
+    assertMentions(error(() -> T.init(s, bHoled)), "init template tensor 1 is null");
     assertMentions(error(() -> GradientSurgery.of(null)), "must not be null");
   }
 
@@ -161,11 +161,11 @@ class ApiContractTest {
   void emptyModelsAndEmptyTensors() {
     for (String spec : new String[] {"mixed", "bloop", "dynamic-barrier", "pcgrad"}) {
       GradientSurgery s = GradientSurgery.parse(spec);
-      SurgeryState none = s.init(new float[0][]);
+      SurgeryState none = T.init(s, new float[0][]);
       assertEquals(0, s.direction(new float[0][], new float[0][], none).length);
       assertEquals(1, none.step());
       float[][] g = {new float[0], {3f, 4f}, new float[0]};
-      SurgeryState st = s.init(g);
+      SurgeryState st = T.init(s, g);
       float[][] d = s.direction(g, g, st);
       assertEquals(0, d[0].length);
       assertEquals(2, d[1].length);
@@ -180,7 +180,7 @@ class ApiContractTest {
     for (String spec : new String[] {"bloop:eps=0,ema=1,lambda=2", "dynamic-barrier:eps=0,ema=1,lambda=2",
         "pcgrad:eps=0,ema=1,lambda=2"}) {
       GradientSurgery s = GradientSurgery.parse(spec);
-      SurgeryState st = s.init(zero);
+      SurgeryState st = T.init(s, zero);
       float[][] d = s.direction(zero, ga, st);
       T.assertBitwise(new float[][] {{2, -4, 6}}, d, spec);
       assertEquals(1, st.step());

@@ -45,9 +45,9 @@ class BufferPathTest {
     int[] sizes = T.ACROSS_CHUNK;
     Random rnd = new Random(spec.hashCode() + kind.ordinal());
     float[][] template = T.gaussian(rnd, sizes, 1);
-    SurgeryState arrays = s.init(template);
+    SurgeryState arrays = T.init(s, template);
     FloatBuffer[] templateBuffers = T.buffers(template, kind);
-    SurgeryState buffers = s.init(templateBuffers);
+    SurgeryState buffers = T.init(s, templateBuffers);
     T.assertBitwise(T.contents(T.buffers(template, kind)), T.contents(templateBuffers), "init leaves the template");
     for (int k = 0; k < STEPS; k++) {
       float[][] gm = T.gaussian(rnd, sizes, 1);
@@ -77,11 +77,11 @@ class BufferPathTest {
     int[] sizes = T.ACROSS_CHUNK;
     Random rnd = new Random(11);
     float[][] template = T.gaussian(rnd, sizes, 1);
-    SurgeryState ref = s.init(template);
-    SurgeryState inMain = s.init(template);
-    SurgeryState inAux = s.init(template);
-    SurgeryState bufMain = s.init(template);
-    SurgeryState bufView = s.init(template);
+    SurgeryState ref = T.init(s, template);
+    SurgeryState inMain = T.init(s, template);
+    SurgeryState inAux = T.init(s, template);
+    SurgeryState bufMain = T.init(s, template);
+    SurgeryState bufView = T.init(s, template);
     for (int k = 0; k < STEPS; k++) {
       float[][] gm = T.gaussian(rnd, sizes, 1);
       float[][] ga = T.mix(rnd, gm, -1, null, 0, 1);
@@ -116,8 +116,8 @@ class BufferPathTest {
     int[] sizes = T.SMALL;
     Random rnd = new Random(2);
     float[][] template = T.gaussian(rnd, sizes, 1);
-    SurgeryState a = s.init(template);
-    SurgeryState b = s.init(template);
+    SurgeryState a = T.init(s, template);
+    SurgeryState b = T.init(s, template);
     float[][] gm = T.gaussian(rnd, sizes, 1);
     float[][] ga = T.gaussian(rnd, sizes, 1);
     float[][] expected = s.direction(gm, ga, a);
@@ -136,7 +136,7 @@ class BufferPathTest {
   void readOnlyOutIsRefused() {
     GradientSurgery s = GradientSurgery.parse("bloop");
     float[][] g = T.gaussian(new Random(1), T.SMALL, 1);
-    SurgeryState st = s.init(g);
+    SurgeryState st = T.init(s, g);
     byte[] before = st.snapshot();
     FloatBuffer[] out = T.buffers(g, T.BufferKind.HEAP);
     out[3] = out[3].asReadOnlyBuffer();
@@ -153,8 +153,8 @@ class BufferPathTest {
     int[] sizes = T.LARGE;
     Random rnd = new Random(4);
     float[][] template = T.gaussian(rnd, sizes, 1);
-    SurgeryState arrays = s.withThreads(1).init(template);
-    SurgeryState buffers = s.withThreads(3).init(template);
+    SurgeryState arrays = T.init(s.withThreads(1), template);
+    SurgeryState buffers = T.init(s.withThreads(3), template);
     for (int k = 0; k < 2; k++) {
       float[][] gm = T.gaussian(rnd, sizes, 1);
       float[][] ga = T.mix(rnd, gm, -0.5, null, 0, 1);
@@ -170,7 +170,7 @@ class BufferPathTest {
   void initFromBuffersReadsTheirWindows() {
     GradientSurgery s = GradientSurgery.parse("pcgrad:init=grad");
     float[][] template = T.gaussian(new Random(3), T.SMALL, 1);
-    SurgeryState st = s.init(T.buffers(template, T.BufferKind.DIRECT_OFFSET));
+    SurgeryState st = T.init(s, T.buffers(template, T.BufferKind.DIRECT_OFFSET));
     T.assertBitwise(template, T.emas(st, false), "main EMA");
     T.assertBitwise(template, T.emas(st, true), "aux EMA");
     FloatBuffer direct = ByteBuffer.allocateDirect(40).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -193,13 +193,13 @@ class BufferPathTest {
     Random rnd = new Random(7);
     float[][] main = T.gaussian(rnd, T.ACROSS_CHUNK, 1);
     float[][] aux = T.gaussian(rnd, T.ACROSS_CHUNK, 1);
-    SurgeryState fromBuffers = s.init(T.buffers(main, T.BufferKind.values()[0]), T.buffers(aux,
+    SurgeryState fromBuffers = T.init(s, T.buffers(main, T.BufferKind.values()[0]), T.buffers(aux,
         T.BufferKind.values()[T.BufferKind.values().length - 1]));
     T.assertBitwise(main, T.emas(fromBuffers, false), "main EMA copies the main template");
     T.assertBitwise(aux, T.emas(fromBuffers, true), "aux EMA copies the aux template");
     float[][] shorter = T.gaussian(rnd, new int[] {3}, 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> s.init(T.buffers(main, T.BufferKind.values()[0]), T.buffers(shorter, T.BufferKind.values()[0])));
+        () -> T.init(s, T.buffers(main, T.BufferKind.values()[0]), T.buffers(shorter, T.BufferKind.values()[0])));
     assertTrue(e.getMessage().contains("init aux template has 1 tensors"), e.getMessage());
   }
 }

@@ -170,8 +170,8 @@ class KernelEquivalenceTest {
       int[] sizes = threads == 1 ? T.ACROSS_CHUNK : T.LARGE;
       Random rnd = new Random(spec.hashCode());
       float[][] template = T.gaussian(rnd, sizes, 1);
-      SurgeryState scalar = s.init(template);
-      SurgeryState vector = s.init(template);
+      SurgeryState scalar = T.init(s, template);
+      SurgeryState vector = T.init(s, template);
       scalar.runner.kernel = Kernel.SCALAR;
       vector.runner.kernel = VECTOR;
       for (int k = 0; k < 3; k++) {

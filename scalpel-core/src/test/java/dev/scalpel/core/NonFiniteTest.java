@@ -77,7 +77,7 @@ class NonFiniteTest {
   }
 
   static SurgeryState warmState(GradientSurgery s, Random rnd, int steps) {
-    SurgeryState st = s.init(T.gaussian(rnd, SIZES, 1));
+    SurgeryState st = T.init(s, T.gaussian(rnd, SIZES, 1));
     for (int k = 0; k < steps; k++) {
       s.direction(T.gaussian(rnd, SIZES, 1), T.gaussian(rnd, SIZES, 1), st);
     }
@@ -176,19 +176,30 @@ class NonFiniteTest {
     return list.stream();
   }
 
-  /** Finite inputs whose mixed combination overflows: reported as the direction, state unchanged. */
+  /**
+   * Finite inputs whose mixed combination overflows: reported as the method's overflow of the direction (never as
+   * a non-finite gradient), with the state, the gradients and out all untouched, in place or not.
+   */
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void mixedOverflowIsReportedAsTheDirection(boolean inPlace) {
     GradientSurgery s = GradientSurgery.parse("mixed:lambda=10");
     float[][] gm = {{1, Float.MAX_VALUE / 2}};
     float[][] ga = {{1, Float.MAX_VALUE / 2}};
-    SurgeryState st = s.init(gm);
-    NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class,
-        () -> s.direction(gm, ga, st, inPlace ? gm : new float[][] {new float[2]}));
-    assertEquals("direction", e.gradient());
-    assertEquals(0, e.tensor());
+    float[][] out = inPlace ? gm : new float[][] {{7, 7}};
+    SurgeryState st = T.init(s, gm);
+    DirectionOverflowException e = assertThrows(DirectionOverflowException.class,
+        () -> s.direction(gm, ga, st, out));
+    assertEquals("direction", e.what());
+    assertTrue(e.getMessage().contains("mixed") && e.getMessage().contains("every gradient is finite"),
+        e.getMessage());
     assertEquals(0, st.step());
+    assertEquals(1f, gm[0][0]);
+    assertEquals(Float.MAX_VALUE / 2, gm[0][1]);
+    if (!inPlace) {
+      assertEquals(7f, out[0][0]);
+      assertEquals(7f, out[0][1]);
+    }
   }
 
   /** An init=grad template must be finite: the EMA must never hold a non-finite value. */

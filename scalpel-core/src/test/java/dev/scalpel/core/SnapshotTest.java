@@ -53,7 +53,7 @@ class SnapshotTest {
     GradientSurgery s = GradientSurgery.parse(spec).withThreads(1);
     int[] sizes = T.ACROSS_CHUNK;
     Random rnd = new Random(spec.hashCode());
-    SurgeryState original = s.init(T.gaussian(rnd, sizes, 1));
+    SurgeryState original = T.init(s, T.gaussian(rnd, sizes, 1));
     advance(s, original, rnd, sizes, 5);
     byte[] bytes = original.snapshot();
 
@@ -85,11 +85,11 @@ class SnapshotTest {
     GradientSurgery two = one.withThreads(2);
     int[] sizes = T.LARGE;
     long seed = 42;
-    SurgeryState straight = one.init(T.gaussian(new Random(1), sizes, 1));
+    SurgeryState straight = T.init(one, T.gaussian(new Random(1), sizes, 1));
     Random rnd = new Random(seed);
     float[][][] expected = advance(one, straight, rnd, sizes, 4);
 
-    SurgeryState first = one.init(T.gaussian(new Random(1), sizes, 1));
+    SurgeryState first = T.init(one, T.gaussian(new Random(1), sizes, 1));
     Random rnd2 = new Random(seed);
     float[][][] before = advance(one, first, rnd2, sizes, 2);
     SurgeryState resumed = two.restore(first.snapshot(), sizes);
@@ -105,7 +105,7 @@ class SnapshotTest {
   void skipCountersSurviveARestore() {
     GradientSurgery s = GradientSurgery.parse("dynamic-barrier:nonfinite=skip,ema=0.5");
     Random rnd = new Random(12);
-    SurgeryState st = s.init(T.gaussian(rnd, T.SMALL, 1));
+    SurgeryState st = T.init(s, T.gaussian(rnd, T.SMALL, 1));
     advance(s, st, rnd, T.SMALL, 2);
     float[][] bad = T.gaussian(rnd, T.SMALL, 1);
     bad[0][3] = Float.NaN;
@@ -133,18 +133,21 @@ class SnapshotTest {
 
     ByteBuffer b = ByteBuffer.wrap(bytes); // big-endian
     assertEquals(0x53434C50, b.getInt(), "magic SCLP");
-    assertEquals(1, b.getInt(), "version");
+    assertEquals(2, b.getInt(), "version");
     assertEquals(bytes.length, b.getLong(), "total length");
     byte[] spec = new byte[b.getShort()];
     b.get(spec);
     assertEquals(pc.toString(), new String(spec, StandardCharsets.UTF_8));
+    assertEquals(2, b.getInt(), "number of losses");
     assertEquals(2, b.getLong(), "step");
     assertEquals(1, b.getLong(), "skipped");
     assertEquals(3, b.getInt(), "tensor count");
     for (int size : sizes) {
       assertEquals(size, b.getInt());
     }
-    assertEquals(2, b.getInt(), "EMA count");
+    assertEquals(2, b.getInt(), "stream count");
+    assertEquals(0, b.getInt(), "stream 0 is the EMA of g_0");
+    assertEquals(1, b.getInt(), "stream 1 is the EMA of g_1");
     for (boolean aux : new boolean[] {false, true}) {
       for (int t = 0; t < sizes.length; t++) {
         float[] e = aux ? st.emaAux(t) : st.ema(t);
@@ -153,6 +156,18 @@ class SnapshotTest {
         }
       }
     }
+    assertEquals(0, b.getInt(), "pcgrad keeps no method state");
+    assertEquals(0, b.getLong(), "seed");
+    assertEquals(2, b.getLong(), "random counter = step");
+    assertEquals(1, b.get(), "the last step was skipped");
+    assertEquals(Double.doubleToRawLongBits(st.lastRatio()), b.getLong(), "last ratio");
+    assertEquals(Double.doubleToRawLongBits(st.lastRatioAux()), b.getLong(), "last ratio aux");
+    assertEquals(2, b.getInt(), "weights");
+    assertEquals(st.lastWeights()[0], b.getDouble());
+    assertEquals(st.lastWeights()[1], b.getDouble());
+    byte[] status = new byte[b.getShort()];
+    b.get(status);
+    assertEquals(st.lastStatus(), new String(status, StandardCharsets.UTF_8));
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, b.position());
     assertEquals(crc.getValue(), b.getLong(), "CRC-32 of every byte before it");
@@ -164,7 +179,7 @@ class SnapshotTest {
   private static byte[] bloopSnapshot(int[] sizes) {
     GradientSurgery s = GradientSurgery.parse("bloop:ema=0.5");
     Random rnd = new Random(5);
-    SurgeryState st = s.init(T.gaussian(rnd, sizes, 1));
+    SurgeryState st = T.init(s, T.gaussian(rnd, sizes, 1));
     advance(s, st, rnd, sizes, 2);
     return st.snapshot();
   }
@@ -195,9 +210,9 @@ class SnapshotTest {
   @Test
   void otherVersion() {
     byte[] bytes = bloopSnapshot(T.SMALL);
-    bytes[7] = 2;
+    bytes[7] = 3;
     String m = restoreError("bloop", bytes, T.SMALL);
-    assertTrue(m.contains("version 2") && m.contains("reads version 1"), m);
+    assertTrue(m.contains("version 3") && m.contains("reads versions 1 and 2"), m);
   }
 
   @Test
@@ -263,8 +278,10 @@ class SnapshotTest {
   @Test
   void nonFiniteSavedValueIsRejectedEvenWithAValidChecksum() {
     byte[] bytes = bloopSnapshot(new int[] {4});
-    // the last float sits just before the 8-byte CRC
-    ByteBuffer.wrap(bytes, bytes.length - 12, 4).putFloat(Float.POSITIVE_INFINITY);
+    // the last EMA float sits before the method state (int), random state (2 longs), diagnostics and CRC
+    int tail = 4 + 16 + 1 + 8 + 8 + 4 + 16 + 2 + GradientSurgery.parse("bloop").restore(bytes, null).lastStatus()
+        .length() + 8;
+    ByteBuffer.wrap(bytes, bytes.length - tail - 4, 4).putFloat(Float.POSITIVE_INFINITY);
     String m = restoreError("bloop", withValidCrc(bytes), null);
     assertTrue(m.contains("element 3") && m.contains("Infinity") && m.contains("always finite"), m);
   }
@@ -274,7 +291,7 @@ class SnapshotTest {
     byte[] bytes = bloopSnapshot(new int[] {4});
     // claim more floats in the tensor than the file holds: sizes start after magic, version, length, spec, steps
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    int sizeAt = 4 + 4 + 8 + 2 + b.getShort(16) + 8 + 8 + 4;
+    int sizeAt = 4 + 4 + 8 + 2 + b.getShort(16) + 4 + 8 + 8 + 4;
     b.putInt(sizeAt, 1000);
     String m = restoreError("bloop", withValidCrc(bytes), null);
     assertTrue(m.contains("inconsistent") || m.contains("longer"), m);
@@ -285,7 +302,7 @@ class SnapshotTest {
   @ValueSource(ints = {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1 << 28})
   void absurdCountsWithAValidChecksum(int value) {
     byte[] good = bloopSnapshot(new int[] {4, 2});
-    int countAt = 4 + 4 + 8 + 2 + ByteBuffer.wrap(good).getShort(16) + 8 + 8;
+    int countAt = 4 + 4 + 8 + 2 + ByteBuffer.wrap(good).getShort(16) + 4 + 8 + 8;
     for (int at : new int[] {countAt, countAt + 4, countAt + 8}) { // tensor count, first size, second size
       byte[] bytes = good.clone();
       ByteBuffer.wrap(bytes).putInt(at, value);
@@ -293,9 +310,9 @@ class SnapshotTest {
       assertTrue(m.contains("inconsistent"), m);
     }
     byte[] bytes = good.clone();
-    ByteBuffer.wrap(bytes).putInt(countAt + 12, value); // EMA count
+    ByteBuffer.wrap(bytes).putInt(countAt + 12, value); // stream count
     String m = restoreError("bloop", withValidCrc(bytes), null);
-    assertTrue(m.contains("EMA vectors") || m.contains("inconsistent"), m);
+    assertTrue(m.contains("EMA stream") || m.contains("inconsistent"), m);
   }
 
   @Test

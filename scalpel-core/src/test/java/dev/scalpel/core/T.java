@@ -42,6 +42,27 @@ final class T {
     return z;
   }
 
+  /**
+   * The two-loss state the two-loss release's one-template init made: every EMA (pcgrad's two) starts from the
+   * template. (The one-argument init now refuses pcgrad with init=grad, whose EMAs must start from their own
+   * gradients.)
+   */
+  static SurgeryState init(GradientSurgery s, float[][] template) {
+    return s.init(template, template);
+  }
+
+  static SurgeryState init(GradientSurgery s, FloatBuffer[] template) {
+    return s.init(template, template);
+  }
+
+  static SurgeryState init(GradientSurgery s, float[][] main, float[][] aux) {
+    return s.init(main, aux);
+  }
+
+  static SurgeryState init(GradientSurgery s, FloatBuffer[] main, FloatBuffer[] aux) {
+    return s.init(main, aux);
+  }
+
   static float[][] copy(float[][] x) {
     float[][] y = new float[x.length][];
     for (int t = 0; t < x.length; t++) {

@@ -45,7 +45,7 @@ class ThreadInvarianceTest {
   }
 
   static Result run(GradientSurgery s) {
-    SurgeryState st = s.init(template);
+    SurgeryState st = T.init(s, template);
     DelegatingKernel spy = new DelegatingKernel(Kernel.DEFAULT);
     spy.awaitWorker = s.threads() > 1;
     st.runner.kernel = spy;
@@ -81,7 +81,7 @@ class ThreadInvarianceTest {
   void smallModelsStayOnTheCallingThread() {
     GradientSurgery s = GradientSurgery.parse("bloop").withThreads(3);
     float[][] g = T.gaussian(new Random(1), new int[] {Layout.CHUNK * 3, 17}, 1);
-    SurgeryState st = s.init(g);
+    SurgeryState st = T.init(s, g);
     DelegatingKernel spy = new DelegatingKernel(Kernel.DEFAULT);
     st.runner.kernel = spy;
     s.direction(g, g, st);
@@ -115,7 +115,7 @@ class ThreadInvarianceTest {
   @Test
   void aWorkerFailureReachesTheCallerAndThePoolRecovers() {
     GradientSurgery s = GradientSurgery.parse("bloop:lambda=0.5,ema=0.2").withThreads(2);
-    SurgeryState st = s.init(template);
+    SurgeryState st = T.init(s, template);
     DelegatingKernel spy = new DelegatingKernel(Kernel.DEFAULT);
     spy.failInWorkers = true;
     spy.awaitWorker = true;

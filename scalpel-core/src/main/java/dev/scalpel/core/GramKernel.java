@@ -1,0 +1,69 @@
+package dev.scalpel.core;
+
+/*
+ * The kernels of the k-gradient path. Two implementations give BIT-IDENTICAL results: ScalarGramKernel (plain
+ * Java) and VectorGramKernel (jdk.incubator.vector), chosen like Kernel.
+ *
+ * The Gramian pass works on blocks of BLOCK elements inside a chunk (Layout.CHUNK is a multiple of BLOCK, and
+ * BLOCK of 8, so element j of a chunk is always in lane j % 8): every vector of the block is widened once into a
+ * double scratch (missing tail elements as zeros), then every requested pair adds the exact float×float products
+ * to its 8 lane accumulators, which persist across the blocks of the chunk: the same lane sums, in the same
+ * order, as the two-loss kernels (Kernel's contract), whatever the blocking.
+ * EMA updates are float: keep*e + rho*g, two products and one add. Combinations are float, left to right:
+ * ((c_0 v_0 + c_1 v_1) + c_2 v_2) + ..., over the vectors with a non-zero coefficient.
+ */
+abstract class GramKernel {
+  static final int BLOCK = 256;
+  static final int LANES = 8;
+
+  /**
+   * d[dOff..dOff+n) = x[xo..xo+n) widened, zeros up to the next multiple of 8; returns max |x| (NaN when some x
+   * is NaN).
+   */
+  abstract float widen(float[] x, int xo, int n, double[] d, int dOff);
+
+  /** max |x| over x[xo..xo+n) (NaN when some x is NaN). */
+  abstract float maxAbs(float[] x, int xo, int n);
+
+  /**
+   * For each pair p: lanes[8p + l] += Σ over i ≡ l (mod 8), i < n8, of d[pa[p]·stride + i]·d[pb[p]·stride + i];
+   * n8 is a multiple of 8.
+   */
+  abstract void dots(double[] d, int stride, int[] pa, int[] pb, int np, double[] lanes, int n8);
+
+  /** out[oo+i] = keep*e[eo+i] + rho*g[go+i] (out may be e); returns max |out|. */
+  abstract float ema(float[] e, int eo, float[] g, int go, float keep, float rho, float[] out, int oo, int n);
+
+  /** out[0..n) = ((c[0] v[0] + c[1] v[1]) + ...) over count vectors (count ≥ 1), v[j] read from vo[j]. */
+  abstract void combine(float[][] v, int[] vo, float[] c, int count, float[] out, int n);
+
+  abstract String name();
+
+  static final GramKernel SCALAR = new ScalarGramKernel();
+  static final GramKernel DEFAULT = select();
+
+  private static GramKernel select() {
+    if (System.getProperty("scalpel.kernel", "auto").equals("scalar")) {
+      return SCALAR;
+    }
+    GramKernel vector = vectorOrNull();
+    return vector != null ? vector : SCALAR;
+  }
+
+  static GramKernel vectorOrNull() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (GramKernel) Class.forName("dev.scalpel.core.VectorGramKernel").getDeclaredConstructor()
+          .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  static double ordered8(double[] lanes, int off) {
+    return ((((((lanes[off] + lanes[off + 1]) + lanes[off + 2]) + lanes[off + 3]) + lanes[off + 4])
+        + lanes[off + 5]) + lanes[off + 6]) + lanes[off + 7];
+  }
+}

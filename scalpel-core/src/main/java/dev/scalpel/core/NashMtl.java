@@ -1,0 +1,150 @@
+package dev.scalpel.core;
+
+/*
+ * Nash-MTL (Navon et al., ICML 2022): the Nash bargaining weights α > 0 with Gα = 1/α (elementwise), i.e. the
+ * minimiser of ½αᵀGα − Σ log α_i, found by damped Newton (Hessian G + diag(1/α²), positive definite; step kept
+ * inside α > 0, Armijo backtracking) to a Newton decrement below 1e-24: exact to rounding, 5–30 iterations, and
+ * SolverFailedException after 200. The official code instead runs a few warm-started convex sub-problems (cvxpy)
+ * per step, which makes its α depend on the history; this α does not.
+ * d = Jᵀα, scaled down to |d| = max-norm when longer (TorchJD's exact rescale; the official code clips the whole
+ * gradient with clip_grad_norm_). normalization=frobenius solves on G/|G|_F as the official code (its α is then
+ * √|G|_F times larger before the clip).
+ * Zero gradients get α = 0. When the other gradients are Pareto-stationary (0 is in their convex hull, so no
+ * bargaining solution exists: the objective is unbounded), d = 0 and the status says so.
+ */
+final class NashMtl extends Rule {
+  NashMtl(SurgeryConfig c) {
+    super(c);
+  }
+
+  @Override
+  int[][] pairs(int k, int[] streams) {
+    return fullGramian(k);
+  }
+
+  @Override
+  void coefficients(StepContext x) {
+    int k = x.k;
+    double maxDiag = 0;
+    for (int i = 0; i < k; i++) {
+      maxDiag = Math.max(maxDiag, x.g(i, i));
+    }
+    if (!(maxDiag > 0)) {
+      x.status = "nash-mtl: every gradient is zero; d = 0";
+      return;
+    }
+    double floor = 1e-30 * maxDiag;
+    int[] live = java.util.stream.IntStream.range(0, k).filter(i -> x.g(i, i) > floor).toArray();
+    int n = live.length;
+    double[][] g = new double[n][n];
+    double trace = 0;
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        g[a][b] = x.g(live[a], live[b]);
+      }
+      trace += g[a][a];
+    }
+    double scale = trace / n; // solve on g/scale: α(G) = α(G/scale)/√scale
+    double frob = 0;
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        g[a][b] /= scale;
+        frob += g[a][b] * g[a][b];
+      }
+    }
+    double minNorm = CaGrad.quad(g, Mgda.minNormWeights(g, "nash-mtl"));
+    if (!(minNorm > 1e-13)) {
+      x.status = "nash-mtl: the gradients are Pareto-stationary (0 is in their convex hull): no bargaining"
+          + " solution; d = 0";
+      return;
+    }
+    double[] alpha = newton(g);
+    double unscale = config.choice("normalization").equals("frobenius")
+        ? Math.sqrt(Math.sqrt(frob) * scale) // α(G/|G|_F) = α(G)·√|G|_F, |G|_F = √frob·scale
+        : 1;
+    double[] full = new double[k];
+    for (int a = 0; a < n; a++) {
+      full[live[a]] = alpha[a] / Math.sqrt(scale) * unscale;
+    }
+    double norm2 = 0;
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        norm2 += full[i] * full[j] * x.g(i, j);
+      }
+    }
+    double maxNorm = config.number("max-norm");
+    double norm = Math.sqrt(Math.max(norm2, 0));
+    double f = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
+    for (int i = 0; i < k; i++) {
+      x.coef[i] = full[i] * f;
+    }
+  }
+
+  /** α > 0 with gα = 1/α, g positive definite on the positive orthant's directions (checked by the caller). */
+  static double[] newton(double[][] g) {
+    int n = g.length;
+    double[] alpha = new double[n];
+    for (int i = 0; i < n; i++) {
+      alpha[i] = 1 / Math.sqrt(g[i][i]);
+    }
+    double[] grad = new double[n];
+    double[][] h = new double[n][n];
+    for (int it = 0; it < 200; it++) {
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += g[i][j] * alpha[j];
+          h[i][j] = g[i][j];
+        }
+        grad[i] = s - 1 / alpha[i];
+        h[i][i] += 1 / (alpha[i] * alpha[i]);
+      }
+      double[] step = PivotedCholesky.solveBasic(h, negate(grad), 0);
+      double decrement = 0;
+      for (int i = 0; i < n; i++) {
+        decrement -= grad[i] * step[i];
+      }
+      if (!(decrement > 1e-24)) {
+        if (Double.isNaN(decrement)) {
+          break;
+        }
+        return alpha;
+      }
+      double t = 1;
+      for (int i = 0; i < n; i++) { // stay inside α > 0 (fraction to the boundary)
+        if (step[i] < 0) {
+          t = Math.min(t, -0.99 * alpha[i] / step[i]);
+        }
+      }
+      double f0 = objective(g, alpha);
+      double[] next = new double[n];
+      for (int tries = 0; tries < 60; tries++) {
+        for (int i = 0; i < n; i++) {
+          next[i] = alpha[i] + t * step[i];
+        }
+        if (objective(g, next) <= f0 - 0.25 * t * decrement) {
+          break;
+        }
+        t *= 0.5;
+      }
+      alpha = next;
+    }
+    throw new SolverFailedException("nash-mtl: damped Newton did not converge in 200 iterations (k=" + n + ")");
+  }
+
+  static double objective(double[][] g, double[] alpha) {
+    double v = 0.5 * CaGrad.quad(g, alpha);
+    for (double a : alpha) {
+      v -= Math.log(a);
+    }
+    return v;
+  }
+
+  private static double[] negate(double[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = -v[i];
+    }
+    return out;
+  }
+}
