@@ -3,7 +3,8 @@ package dev.scalpel.core;
 /*
  * Nash-MTL (Navon et al., ICML 2022): the Nash bargaining weights α > 0 with Gα = 1/α (elementwise), i.e. the
  * minimiser of ½αᵀGα − Σ log α_i, found by damped Newton (Hessian G + diag(1/α²), positive definite; step kept
- * inside α > 0, Armijo backtracking) to a Newton decrement below 1e-24: exact to rounding, 5–30 iterations, and
+ * inside α > 0, Armijo backtracking, full steps once the Newton decrement is below 1e-8) until
+ * max_i |α_i (Gα)_i − 1| ≤ 1e-14: exact to rounding, 5–30 iterations, and
  * SolverFailedException after 200. The official code instead runs a few warm-started convex sub-problems (cvxpy)
  * per step, which makes its α depend on the history; this α does not.
  * d = Jᵀα, scaled down to |d| = max-norm when longer (TorchJD's exact rescale; the official code clips the whole
@@ -90,6 +91,7 @@ final class NashMtl extends Rule {
     double[] grad = new double[n];
     double[][] h = new double[n][n];
     for (int it = 0; it < 200; it++) {
+      double residual = 0; // max_i |α_i (Gα)_i − 1|: 0 exactly at the solution, scale-free
       for (int i = 0; i < n; i++) {
         double s = 0;
         for (int j = 0; j < n; j++) {
@@ -98,17 +100,21 @@ final class NashMtl extends Rule {
         }
         grad[i] = s - 1 / alpha[i];
         h[i][i] += 1 / (alpha[i] * alpha[i]);
+        residual = Math.max(residual, Math.abs(alpha[i] * s - 1));
+      }
+      if (residual <= 1e-14) {
+        return alpha;
       }
       double[] step = PivotedCholesky.solveBasic(h, negate(grad), 0);
       double decrement = 0;
       for (int i = 0; i < n; i++) {
         decrement -= grad[i] * step[i];
       }
-      if (!(decrement > 1e-24)) {
-        if (Double.isNaN(decrement)) {
-          break;
-        }
-        return alpha;
+      if (!(decrement >= 0)) {
+        break; // NaN: cannot happen for a positive definite Hessian
+      }
+      if (decrement <= 1e-30) {
+        return alpha; // at the minimiser to rounding (an ill-conditioned G keeps the residual above 1e-14)
       }
       double t = 1;
       for (int i = 0; i < n; i++) { // stay inside α > 0 (fraction to the boundary)
@@ -116,16 +122,22 @@ final class NashMtl extends Rule {
           t = Math.min(t, -0.99 * alpha[i] / step[i]);
         }
       }
-      double f0 = objective(g, alpha);
       double[] next = new double[n];
-      for (int tries = 0; tries < 60; tries++) {
+      if (decrement > 1e-8 || t < 1) { // far from the solution: Armijo backtracking on the objective
+        double f0 = objective(g, alpha);
+        for (int tries = 0; tries < 60; tries++) {
+          for (int i = 0; i < n; i++) {
+            next[i] = alpha[i] + t * step[i];
+          }
+          if (objective(g, next) <= f0 - 0.25 * t * decrement) {
+            break;
+          }
+          t *= 0.5;
+        }
+      } else { // the quadratic-convergence region: full Newton steps (objective differences are below rounding)
         for (int i = 0; i < n; i++) {
-          next[i] = alpha[i] + t * step[i];
+          next[i] = alpha[i] + step[i];
         }
-        if (objective(g, next) <= f0 - 0.25 * t * decrement) {
-          break;
-        }
-        t *= 0.5;
       }
       alpha = next;
     }
