@@ -9,8 +9,10 @@ package dev.scalpel.core;
  * double scratch (missing tail elements as zeros), then every requested pair adds the exact float×float products
  * to its 8 lane accumulators, which persist across the blocks of the chunk: the same lane sums, in the same
  * order, as the two-loss kernels (Kernel's contract), whatever the blocking.
- * EMA updates are float: keep*e + rho*g, two products and one add. Combinations are float, left to right:
- * ((c_0 v_0 + c_1 v_1) + c_2 v_2) + ..., over the vectors with a non-zero coefficient.
+ * EMA updates are float: keep*e + rho*g, two products and one add. The direction is formed in double, left to
+ * right over the vectors with a non-zero coefficient, acc = fma(c_j, v_j, acc), and rounded to float once: the
+ * coefficients of a Gram–Schmidt or a QP can be large and cancel (1/(ab) on the three-loss toy near its
+ * solution), which a float combination would turn into noise.
  */
 abstract class GramKernel {
   static final int BLOCK = 256;
@@ -36,6 +38,13 @@ abstract class GramKernel {
 
   /** out[0..n) = ((c[0] v[0] + c[1] v[1]) + ...) over count vectors (count ≥ 1), v[j] read from vo[j]. */
   abstract void combine(float[][] v, int[] vo, float[] c, int count, float[] out, int n);
+
+  /**
+   * out[0..n) = (float) of the double sum ((c[0] v[0] + c[1] v[1]) + ...), each term added with one fused
+   * multiply-add in double (acc = fma(c_j, v_j, acc), acc starting at c_0 v_0): the general path's combination,
+   * accurate even when the coefficients are large and cancel. acc is scratch of at least n doubles.
+   */
+  abstract void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n);
 
   abstract String name();
 

@@ -89,4 +89,25 @@ final class ScalarGramKernel extends GramKernel {
       }
     }
   }
+
+  @Override
+  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n) {
+    float[] v0 = v[0];
+    int o0 = vo[0];
+    double c0 = c[0];
+    for (int i = 0; i < n; i++) {
+      acc[i] = c0 * v0[o0 + i];
+    }
+    for (int j = 1; j < count; j++) {
+      float[] vj = v[j];
+      int oj = vo[j];
+      double cj = c[j];
+      for (int i = 0; i < n; i++) {
+        acc[i] = Math.fma(cj, vj[oj + i], acc[i]);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) acc[i];
+    }
+  }
 }

@@ -19,10 +19,13 @@ import java.util.Arrays;
  *   GRAM          per chunk, per block of GramKernel.BLOCK elements: widen each vector (the streams' updated
  *                 values computed on the fly, not stored) and add the requested pairs' products to their lanes;
  *                 max |x| of every vector.
- *   COMBINE       update the streams in place, out = Σ c_v v in float (left to right) through a block scratch.
- * When a float combination could overflow (Σ|c_v|·max|v| beyond the float range, or a coefficient beyond it)
- * the direction is formed in double and rounded once: SAFE_CHECK (read-only: the largest |d|; a genuine overflow
- * stops here) then SAFE_WRITE. GradDrop: DROP_CHECK (only when its bound could overflow) and DROP_WRITE.
+ *   COMBINE       update the streams in place, out = Σ c_v v formed in double (fma, left to right) and rounded
+ *                 once, through a block scratch.
+ * When the result could overflow float (Σ|c_v|·max|v| beyond the float range) SAFE_CHECK first finds the
+ * largest |d| (read-only; a genuine overflow stops here). On the fast path, where the two-loss release combined in
+ * float, a combination that could overflow (or a coefficient beyond float) is formed in double instead:
+ * SAFE_CHECK then SAFE_WRITE, where a projection on a tiny EMA uses its unit vector (e/|e|) and the matching
+ * coefficient. GradDrop: DROP_CHECK (only when its bound could overflow) and DROP_WRITE.
  *
  * Memory traffic (floats per parameter): bloop k=2 3 reads + (3 reads + 2 writes) = 8, pcgrad 11, mixed k=2
  * 2 + 3 = 5; general: (k + E) reads + (k + E reads, E + 1 writes), E = number of streams.
@@ -77,6 +80,8 @@ final class StepRunner implements WorkerPool.ChunkTask {
     final float[][] cv = new float[plan.m][];
     final int[] co = new int[plan.m];
     final float[] cc = new float[plan.m];
+    final double[] dcc = new double[plan.m];
+    final double[] acc = new double[GramKernel.BLOCK];
     final float[] vals = new float[plan.k];
   }
 
@@ -307,17 +312,17 @@ final class StepRunner implements WorkerPool.ChunkTask {
       views(w, t, off + bo, n, true, false);
       int count = 0;
       for (int v = 0; v < plan.m; v++) {
-        if (fc[v] != 0f) {
+        if (dc[v] != 0) {
           w.cv[count] = w.view[v];
           w.co[count] = w.voff[v];
-          w.cc[count] = fc[v];
+          w.dcc[count] = dc[v];
           count++;
         }
       }
       if (count == 0) {
         Arrays.fill(w.ob, 0, n, 0f);
       } else {
-        gk.combine(w.cv, w.co, w.cc, count, w.ob, n);
+        gk.combineDouble(w.cv, w.co, w.dcc, count, w.acc, w.ob, n);
       }
       write(w.ob, t, off + bo, n);
     }
@@ -343,12 +348,15 @@ final class StepRunner implements WorkerPool.ChunkTask {
       views(w, t, off + bo, n, store, false);
       for (int i = 0; i < n; i++) {
         double d = 0;
+        boolean first = true;
         for (int v = 0; v < plan.m; v++) {
           double x = w.view[v][w.voff[v] + i];
           if (!Double.isNaN(unit[v])) {
-            d += unit[v] * (x / norm[v]);
+            d = first ? unit[v] * (x / norm[v]) : Math.fma(unit[v], x / norm[v], d);
+            first = false;
           } else if (dc[v] != 0) {
-            d += dc[v] * x;
+            d = first ? dc[v] * x : Math.fma(dc[v], x, d); // as GramKernel.combineDouble
+            first = false;
           }
         }
         max = Math.max(max, Math.abs(d));

@@ -337,7 +337,8 @@ final class Surgery implements GradientSurgery {
       fast &= Float.isFinite(f);
       bound += Math.abs(c) * x.maxAbs[v];
     }
-    fast &= bound <= FLOAT_SAFE;
+    boolean inRange = bound <= FLOAT_SAFE;
+    fast &= inRange;
     if (plan.mode == Plan.Mode.PER_COORDINATE) {
       GradDrop drop = (GradDrop) rule;
       run.leak = drop.leaks(plan.k);
@@ -352,12 +353,18 @@ final class Surgery implements GradientSurgery {
         }
       }
       run.runPass(StepRunner.DROP_WRITE, pool);
-    } else if (fast) {
-      if (plan.mode == Plan.Mode.FUSED) {
-        run.runPass(config.method() == Method.MIXED ? StepRunner.MIXED_COMBINE : StepRunner.FUSED_COMBINE, pool);
-      } else {
-        run.runPass(StepRunner.COMBINE, pool);
+    } else if (plan.mode == Plan.Mode.GENERAL) { // formed in double: only the range needs checking
+      if (!inRange) {
+        run.runPass(StepRunner.SAFE_CHECK, pool);
+        double max = run.reduceMax(0);
+        if (Float.isInfinite((float) max)) {
+          overflow(state, "direction", max);
+          return;
+        }
       }
+      run.runPass(StepRunner.COMBINE, pool);
+    } else if (fast) {
+      run.runPass(config.method() == Method.MIXED ? StepRunner.MIXED_COMBINE : StepRunner.FUSED_COMBINE, pool);
     } else {
       run.runPass(StepRunner.SAFE_CHECK, pool);
       double max = run.reduceMax(0);

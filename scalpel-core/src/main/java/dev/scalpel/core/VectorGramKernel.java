@@ -229,4 +229,40 @@ final class VectorGramKernel extends GramKernel {
       }
     }
   }
+
+  @Override
+  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n) {
+    int bound = n & ~3;
+    float[] v0 = v[0];
+    int o0 = vo[0];
+    double c0 = c[0];
+    int i = 0;
+    for (; i < bound; i += 4) {
+      ((DoubleVector) FloatVector.fromArray(F4, v0, o0 + i).convertShape(VectorOperators.F2D, D4, 0)).mul(c0)
+          .intoArray(acc, i);
+    }
+    for (; i < n; i++) {
+      acc[i] = c0 * v0[o0 + i];
+    }
+    for (int j = 1; j < count; j++) {
+      float[] vj = v[j];
+      int oj = vo[j];
+      DoubleVector cj = DoubleVector.broadcast(D4, c[j]);
+      i = 0;
+      for (; i < bound; i += 4) {
+        ((DoubleVector) FloatVector.fromArray(F4, vj, oj + i).convertShape(VectorOperators.F2D, D4, 0))
+            .fma(cj, DoubleVector.fromArray(D4, acc, i)).intoArray(acc, i);
+      }
+      for (; i < n; i++) {
+        acc[i] = Math.fma(c[j], vj[oj + i], acc[i]);
+      }
+    }
+    i = 0;
+    for (; i < bound; i += 4) {
+      ((FloatVector) DoubleVector.fromArray(D4, acc, i).convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
+    }
+    for (; i < n; i++) {
+      out[i] = (float) acc[i];
+    }
+  }
 }
