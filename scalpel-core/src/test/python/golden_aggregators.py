@@ -27,10 +27,11 @@ How this reference is computed (and why it is independent of an iterative implem
   hold exactly is the optimum (the problems are convex, so any KKT point is optimal).  Only supports
   whose KKT matrix is nonsingular are tried: the set of optimal weights is a polytope, and one of its
   vertices always has such a support, so nothing is missed (this replaces least squares on singular
-  systems).  When the optimal weights are not unique (singular G: here only on dup3, for mgda,
-  upgrad and cagrad:c=1.5), the MINIMUM-NORM optimal weight vector is written (the minimum-norm point
-  of the hull of the optimal vertices found), which is unique and symmetric in duplicated rows; d is
-  always unique.
+  systems).  When the optimal weights are not unique (singular G: here only on dup3, for the three
+  mgda variants, upgrad, upgrad:pref=1 and cagrad:c=1.5), the MINIMUM-NORM optimal weight vector is
+  written (the minimum-norm point of the hull of the optimal vertices found), which is unique and
+  symmetric in duplicated rows; d is always unique.  (On rand5b G is singular too, but every optimal
+  weight vector there is unique.)
 * Where an irrational number is unavoidable (square roots, the Nash-MTL equations, eigenvectors) it is
   carried as a rational rounded to BITS = 320 significant bits (about 1e-96 relative), so the written
   doubles are the correctly rounded values of the exact answers for all practical purposes.

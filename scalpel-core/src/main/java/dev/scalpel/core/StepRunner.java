@@ -25,7 +25,7 @@ import java.util.Arrays;
  * largest |d| (read-only; a genuine overflow stops here). On the fast path, where the two-loss release combined in
  * float, a combination that could overflow (or a coefficient beyond float) is formed in double instead:
  * SAFE_CHECK then SAFE_WRITE, where a projection on a tiny EMA uses its unit vector (e/|e|) and the matching
- * coefficient. GradDrop: DROP_CHECK (only when its bound could overflow) and DROP_WRITE.
+ * coefficient, and the terms are added with Neumaier's compensated summation. GradDrop: DROP_CHECK (only when its bound could overflow) and DROP_WRITE.
  *
  * Memory traffic (floats per parameter): bloop k=2 3 reads + (3 reads + 2 writes) = 8, pcgrad 11, mixed k=2
  * 2 + 3 = 5; general: (k + E) reads + (k + E reads, E + 1 writes), E = number of streams.
@@ -347,18 +347,25 @@ final class StepRunner implements WorkerPool.ChunkTask {
       int n = Math.min(GramKernel.BLOCK, len - bo);
       views(w, t, off + bo, n, store, false);
       for (int i = 0; i < n; i++) {
+        // Neumaier's compensated sum of the terms: a cancellation between two large terms (λ g_1 and the
+        // projection off a tiny EMA) does not swallow a small one (g_0 = 1e-36)
         double d = 0;
-        boolean first = true;
+        double comp = 0;
         for (int v = 0; v < plan.m; v++) {
           double x = w.view[v][w.voff[v] + i];
+          double term;
           if (!Double.isNaN(unit[v])) {
-            d = first ? unit[v] * (x / norm[v]) : Math.fma(unit[v], x / norm[v], d);
-            first = false;
+            term = unit[v] * (x / norm[v]);
           } else if (dc[v] != 0) {
-            d = first ? dc[v] * x : Math.fma(dc[v], x, d); // as GramKernel.combineDouble
-            first = false;
+            term = dc[v] * x;
+          } else {
+            continue;
           }
+          double sum = d + term;
+          comp += Math.abs(d) >= Math.abs(term) ? (d - sum) + term : (term - sum) + d;
+          d = sum;
         }
+        d += comp;
         max = Math.max(max, Math.abs(d));
         w.ob[i] = (float) d;
       }

@@ -379,6 +379,11 @@ final class Surgery implements GradientSurgery {
     x.methodState = x.nextMethodState;
     x.nextMethodState = committed;
     System.arraycopy(x.coef, 0, state.lastWeights, 0, plan.k);
+    if (config.ema() == 1.0) { // each stream is then its gradient itself: its coefficient is that gradient's
+      for (int s = 0; s < plan.streams.length; s++) {
+        state.lastWeights[plan.streams[s]] += x.coef[plan.k + s];
+      }
+    }
     state.lastRatio = x.ratio;
     state.lastRatioAux = x.ratioAux;
     state.lastStatus = x.status;
