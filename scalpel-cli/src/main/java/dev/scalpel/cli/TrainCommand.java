@@ -121,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
       AtomicFiles.write(file, b.toString());
     }
     Progress progress = Progress.stderr();
-    String label = MethodLabel.of(method.config()) + " λ=" + method.lambda();
+    String label = MethodLabel.of(method.config())
+        + (method.method().hasLambda() ? " λ=" + method.lambda() : "");
     progress.startSweep(0, 1);
     progress.startRun(label);
     RunResult r = task.run(method, settings, dir, progress);

@@ -191,6 +191,15 @@ public enum Method {
     return keys;
   }
 
+  /** The default value of one of this method's keys as spec text, or null for a required key (constant's weights). */
+  public String defaultValue(String key) {
+    KeySpec s = spec(key);
+    if (s == null) {
+      throw new IllegalArgumentException(specName + " has no key '" + key + "'; its keys: " + String.join(", ", keys));
+    }
+    return s.defaultValue() == null ? null : s.format(s.defaultValue());
+  }
+
   List<KeySpec> specs() {
     return specs;
   }

@@ -298,20 +298,21 @@ public final class TwoLossStep implements AutoCloseable {
    */
   private SurgeryState initState(FloatBuffer[] gm, FloatBuffer[] ga) {
     SurgeryConfig c = surgery.config();
-    if (c.init() == InitMode.GRAD && c.method() != Method.MIXED && !(allFinite(gm) && allFinite(ga))) {
+    if (c.has("init") && c.init() == InitMode.GRAD && !(allFinite(gm) && allFinite(ga))) {
       if (c.nonFinite() == NonFinitePolicy.SKIP) {
         return null;
       }
-      GradientSurgery probe = GradientSurgery.of(new SurgeryConfig(c.method(), c.lambda(), c.ema(), InitMode.ZEROS,
-          c.seed(), c.rescale(), c.ratioOnly(), c.eps(), c.nonFinite())).withThreads(1);
+      GradientSurgery probe = surgery.withThreads(1);
       float[][] scratch = toArrays(gm);
-      probe.direction(toArrays(gm), toArrays(ga), probe.init(scratch), scratch); // throws
+      float[][] zeros = new float[scratch.length][];
+      for (int t = 0; t < zeros.length; t++) {
+        zeros[t] = new float[scratch[t].length];
+      }
+      probe.direction(toArrays(gm), toArrays(ga), probe.init(zeros, zeros), scratch); // throws
       throw new IllegalStateException("non-finite first gradient was not rejected by " + surgery);
     }
-    if (c.method() == Method.PCGRAD && c.init() == InitMode.GRAD) {
-      return surgery.init(toArrays(gm), toArrays(ga));
-    }
-    return surgery.init(gm);
+    return surgery.init(gm, ga); // each EMA from its own gradient
+
   }
 
   private static boolean allFinite(FloatBuffer[] b) {

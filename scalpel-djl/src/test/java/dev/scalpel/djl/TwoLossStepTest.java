@@ -207,6 +207,7 @@ class TwoLossStepTest {
           case DYNAMIC_BARRIER -> gm[t][i] + lambda * (ga[t][i] - Math.min(ma / (mm + eps), 1 / lambda) * gm[t][i]);
           case PCGRAD -> (gm[t][i] - Math.min(ma / (aa + eps), 0) * ga[t][i])
               + lambda * (ga[t][i] - Math.min(ma / (mm + eps), 0) * gm[t][i]);
+          default -> throw new AssertionError("no two-loss reference for " + s.method());
         };
       }
     }

@@ -10,21 +10,15 @@ public final class MethodLabel {
   }
 
   public static String of(SurgeryConfig config) {
-    SurgeryConfig defaults = SurgeryConfig.defaults(config.method()).withLambda(config.lambda());
-    String[] mine = pairs(config.toSpec());
-    String[] base = pairs(defaults.toSpec());
     List<String> diff = new ArrayList<>();
-    for (int i = 0; i < mine.length; i++) {
-      if (!mine[i].equals(base[i]) && !mine[i].startsWith("lambda=")) {
-        diff.add(mine[i]);
+    for (String key : config.method().keys()) {
+      String value = config.get(key);
+      if (!key.equals("lambda") && !value.equals(config.method().defaultValue(key))) {
+        diff.add(key + "=" + value);
       }
     }
     return diff.isEmpty() ? config.method().specName()
         : config.method().specName() + " " + String.join(" ", diff);
-  }
-
-  private static String[] pairs(String spec) {
-    return spec.substring(spec.indexOf(':') + 1).split(",");
   }
 
   /** A file-name-safe form of a label. */

@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /*
- * Runs a task over methods × λ, Caffeine-simulator style:
+ * Runs a task over methods × λ, Caffeine-simulator style (methods without λ, the multi-task aggregators, run
+ * once, with an empty λ):
  *   DIR/sweep.properties            the task and its resolved settings; a DIR is only resumed with the same ones
  *   DIR/runs/<label>_lambda=<λ>/    one directory per run: trajectory.csv (and the task's own files, e.g.
  *                                   checkpoints), then result.csv written atomically when the run is finished
@@ -72,8 +73,9 @@ public final class SweepRunner {
     List<Row> rows = new ArrayList<>();
     List<Object[]> pending = new ArrayList<>();
     for (GradientSurgery base : methods) {
-      for (double lambda : lambdas) {
-        GradientSurgery m = base.withLambda(lambda);
+      // λ-free methods (the multi-task aggregators) run once, whatever the grid
+      for (double lambda : base.method().hasLambda() ? lambdas : List.of(Double.NaN)) {
+        GradientSurgery m = base.method().hasLambda() ? base.withLambda(lambda) : base;
         Path dir = runDir(m);
         Row done = load(m, dir);
         if (done != null) {
@@ -95,7 +97,7 @@ public final class SweepRunner {
       GradientSurgery m = (GradientSurgery) p[1];
       Path dir = (Path) p[2];
       String label = MethodLabel.of(m.config());
-      progress.startRun(label + " λ=" + ParetoPlot.fmtLambda(m.lambda()));
+      progress.startRun(m.method().hasLambda() ? label + " λ=" + ParetoPlot.fmtLambda(m.lambda()) : label);
       Files.createDirectories(dir);
       Row row;
       try {
@@ -123,7 +125,8 @@ public final class SweepRunner {
 
   private Path runDir(GradientSurgery m) {
     String label = MethodLabel.of(m.config());
-    return out.resolve("runs").resolve(MethodLabel.slug(label) + "_lambda=" + ParetoPlot.fmtLambda(m.lambda()));
+    return out.resolve("runs").resolve(MethodLabel.slug(label)
+        + (m.method().hasLambda() ? "_lambda=" + ParetoPlot.fmtLambda(m.lambda()) : ""));
   }
 
   private void checkSettings() throws IOException {

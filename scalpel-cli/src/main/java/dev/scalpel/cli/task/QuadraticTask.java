@@ -172,7 +172,7 @@ public final class QuadraticTask implements Task {
           ga[0][j] = (float) (theta[j] - pb.target[j]);
         }
         if (state == null) {
-          state = method.init(gm);
+          state = method.init(gm, ga); // each EMA from its own gradient
         }
         method.direction(gm, ga, state, gm);
         for (int j = 0; j < P; j++) {

@@ -10,6 +10,7 @@ public final class Tasks {
 
   static {
     TASKS.put("toy2d", Toy2dTask::new);
+    TASKS.put("toy3d", Toy3dTask::new);
     TASKS.put("quadratic", QuadraticTask::new);
     TASKS.put("smooth-mnist", SmoothMnistTask::new);
   }

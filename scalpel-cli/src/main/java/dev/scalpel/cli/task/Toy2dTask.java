@@ -70,7 +70,7 @@ public final class Toy2dTask implements Task {
     float[][] ga = {new float[2]};
     float[][] d = {new float[2]};
     gradients(a, b, gm, ga);
-    SurgeryState state = method.init(gm);
+    SurgeryState state = method.init(gm, ga); // each EMA from its own gradient
     StringBuilder traj = new StringBuilder(Csv.line(List.of("step", "a", "b", "main_loss", "aux_loss")));
     int stride = Math.max(1, steps / 1000);
     row(traj, 0, a, b);

@@ -75,7 +75,7 @@ public final class StepBench {
           new DjlMixed(root, data, perm, batch, lambda));
       benches.put("mixed, 1 backward of CE+λ·aux + our Adam",
           new AutogradMixed(root, data, perm, batch, lambda));
-      for (Method m : Method.values()) {
+      for (Method m : new Method[] {Method.MIXED, Method.BLOOP, Method.DYNAMIC_BARRIER, Method.PCGRAD}) {
         GradientSurgery s = SmoothMnist.referenceMethod(m, lambda).withThreads(surgeryThreads);
         benches.put(m.specName() + ", TwoLossStep native views, analytic aux",
             new StepVariant(root, data, perm, batch, s, GradientPath.NATIVE, false));
