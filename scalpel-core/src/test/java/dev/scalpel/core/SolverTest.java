@@ -131,6 +131,39 @@ class SolverTest {
     }
   }
 
+  /**
+   * Nearly Pareto-stationary gradients (found on the three-loss toy: g0 and g1 at correlation −0.9999999): the
+   * solution is huge (β ~ 1.6e5), the objective's rounding exceeds Newton's predicted decrease, and Newton must
+   * still converge (it once stalled in its line search) to the accuracy the conditioning allows.
+   */
+  @Test
+  void nashNewtonConvergesNearParetoStationarity() {
+    double a = 0.35408077244209146;
+    double b = 2.7279797941443147E-4;
+    double c = 0.025132613349705693;
+    double[][] j = {{(float) a, 0, 0}, {(float) (a - 1), (float) b, 0}, {(float) (a - 1), (float) (b - 1), (float) c}};
+    double[][] g = K.gramian(j);
+    double[][] corr = new double[3][3];
+    for (int r = 0; r < 3; r++) {
+      for (int q = 0; q < 3; q++) {
+        corr[r][q] = g[r][q] / Math.sqrt(g[r][r] * g[q][q]);
+      }
+    }
+    double[] beta = NashMtl.newton(corr);
+    for (int r = 0; r < 3; r++) {
+      double s = 0;
+      for (int q = 0; q < 3; q++) {
+        s += corr[r][q] * beta[q];
+      }
+      assertEquals(1, beta[r] * s, 1e-4, "β_i (Cβ)_i = 1 to the conditioning's accuracy (cond ~ 1e10)");
+    }
+    assertEquals(163223, beta[0], 1);
+    double[] d = K.direction("nash-mtl:max-norm=0", j);
+    for (double v : d) {
+      assertTrue(Double.isFinite(v));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {2, 3, 5, 16, 64})
   void mgdaFindsTheMinNormElementOfTheHull(int k) {

@@ -110,7 +110,7 @@ public final class ParetoPlot {
         anyClipped |= clipped;
         c.marker(px[k], py[k], color, clipped);
       }
-      if (!pts.isEmpty()) {
+      if (!pts.isEmpty() && !Double.isNaN(pts.get(0).lambda())) { // λ-free methods (aggregators): one unlabelled point
         Point first = pts.get(0);
         Point last = pts.get(pts.size() - 1);
         c.text(px[0] + 6, py[0] - 6, "λ=" + fmt(first.lambda()), 10, Canvas.Anchor.START, color, false);
