@@ -16,13 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scalpel demo}: the main job on embedded defaults. Runs the paper's toy problem, the reference
- * quadratic and (where built in) a short smooth-MNIST sweep, each over mixed, Bloop, dynamic barrier and
- * PCGrad, and prints where the results and Pareto plots are. Re-running resumes.
+ * {@code scalpel demo}: the main job on embedded defaults. Runs the paper's toy problem, the same toy with a third
+ * loss (with the multi-task aggregators beside the priority methods), the reference quadratic and (where built
+ * in) a short smooth-MNIST sweep, and prints where the results and Pareto plots are. Re-running resumes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The main job: toy2d, quadratic and a short smooth-MNIST sweep (all four methods),",
-        "with results.csv and Pareto plots under --out. Re-running resumes finished work."})
+    description = {"The main job: toy2d, toy3d (three losses, with the multi-task aggregators), quadratic and a",
+        "short smooth-MNIST sweep, with results.csv and Pareto plots under --out. Re-running resumes finished work."})
 public final class DemoCommand implements Callable<Integer> {
 
   /** One sweep of the demo. */
@@ -39,6 +39,8 @@ public final class DemoCommand implements Callable<Integer> {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part("toy2d", List.of("mixed", "bloop", "dynamic-barrier", "pcgrad"), "1e-3:10:9",
         TaskOptions.none()));
+    parts.add(new Part("toy3d", List.of("mixed", "bloop", "bloop:ema=1", "pcgrad:ema=1", "mgda", "upgrad",
+        "nash-mtl", "cagrad"), "1e-2:10:7", TaskOptions.none()));
     parts.add(new Part("quadratic", List.of("mixed", "bloop:ema=0.01,init=zeros", "dynamic-barrier:ema=1,init=zeros",
         "pcgrad:ema=1,init=zeros"), "1e-3:1e3:10", TaskOptions.none()));
     if (mnist && hasTask("smooth-mnist")) {

@@ -158,7 +158,8 @@ public final class SweepRunner {
   }
 
   private List<String> fields(Row r) {
-    List<String> f = new ArrayList<>(List.of(r.method(), r.label(), Csv.num(r.lambda())));
+    List<String> f = new ArrayList<>(List.of(r.method(), r.label(),
+        Double.isNaN(r.lambda()) ? "" : Csv.num(r.lambda()))); // empty for λ-free methods
     for (String c : task.metricColumns()) {
       f.add(Csv.num(r.result().metrics().getOrDefault(c, Double.NaN)));
     }
