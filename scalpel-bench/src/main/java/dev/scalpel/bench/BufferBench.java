@@ -55,8 +55,8 @@ public class BufferBench {
     bMain = Shapes.directCopies(gMain);
     bAux = Shapes.directCopies(gAux);
     surgery = GradientSurgery.parse(Shapes.spec(method)).withThreads(threads);
-    arrayState = surgery.init(gMain);
-    bufferState = surgery.init(bMain);
+    arrayState = surgery.init(gMain, gAux);
+    bufferState = surgery.init(bMain, bAux);
   }
 
   @Benchmark

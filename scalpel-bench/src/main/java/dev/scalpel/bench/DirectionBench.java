@@ -56,7 +56,7 @@ public class DirectionBench {
     gMain = Shapes.randomTensors(sizes, 1);
     gAux = Shapes.randomTensors(sizes, 2);
     surgery = GradientSurgery.parse(Shapes.spec(method)).withThreads(threads);
-    state = surgery.init(gMain);
+    state = surgery.init(gMain, gAux);
   }
 
   @TearDown(Level.Trial)

@@ -60,6 +60,11 @@ public final class Report {
     }
   }
 
+  /** Every row loaded so far. */
+  java.util.Collection<Row> rows() {
+    return rows.values();
+  }
+
   void load(Path file) throws IOException {
     Object json = new Json(Files.readString(file, StandardCharsets.UTF_8)).value();
     for (Object o : (List<?>) json) {

@@ -28,6 +28,15 @@ final class BoundedQp {
    * the caller in errors.
    */
   static double[] solve(double[][] a, double[] b, double[] lo, boolean simplex, String method) {
+    return solve(a, b, lo, simplex, method, null);
+  }
+
+  /**
+   * The same, warm-started from a feasible point {@code start} (e.g. the solution of a neighbouring problem with
+   * the same constraints: UPGrad's k problems in shifted variables, CAGrad's sequence in t): its free indices are
+   * the first working set, so a start near the solution ends in a few iterations. Null: a cold start.
+   */
+  static double[] solve(double[][] a, double[] b, double[] lo, boolean simplex, String method, double[] start) {
     int k = b.length;
     double scale = 0;
     for (int i = 0; i < k; i++) {
@@ -36,7 +45,20 @@ final class BoundedQp {
     double tol = 1e-12 * Math.max(scale, 1e-300);
     double[] x = lo.clone();
     boolean[] free = new boolean[k];
-    if (simplex) {
+    if (start != null) {
+      double sum = 0;
+      for (int i = 0; i < k; i++) {
+        x[i] = Math.max(start[i], lo[i]);
+        free[i] = x[i] > lo[i];
+        sum += x[i];
+      }
+      if (simplex && !(Math.abs(sum - 1) <= 1e-9)) {
+        start = null; // not on the simplex: start cold
+        x = lo.clone();
+        free = new boolean[k];
+      }
+    }
+    if (simplex && start == null) {
       double rest = 1;
       for (double l : lo) {
         rest -= l;

@@ -70,6 +70,11 @@ final class CaGrad extends Rule {
   }
 
   private static double[] inner(double[][] g, double[] a, double phi, double t) {
+    return inner(g, a, phi, t, null);
+  }
+
+  /* The simplex QP for one t, warm-started from the solution for a nearby t (same constraints). */
+  private static double[] inner(double[][] g, double[] a, double phi, double t, double[] warm) {
     int k = a.length;
     double[][] h = new double[k][k];
     for (int i = 0; i < k; i++) {
@@ -77,7 +82,7 @@ final class CaGrad extends Rule {
         h[i][j] = g[i][j] * phi / t;
       }
     }
-    return BoundedQp.solve(h, a, new double[k], true, "cagrad");
+    return BoundedQp.solve(h, a, new double[k], true, "cagrad", warm);
   }
 
   static double[] solve(double[][] g, double[] a, double phi, double tMax) {
@@ -92,7 +97,7 @@ final class CaGrad extends Rule {
       if (lo < tMax * 1e-30) {
         return inner(g, a, phi, lo);
       }
-      double[] wLo = inner(g, a, phi, lo);
+      double[] wLo = inner(g, a, phi, lo, wHi);
       evaluations++;
       if (1 - quad(g, wLo) / (lo * lo) < 0) {
         break;
@@ -109,7 +114,7 @@ final class CaGrad extends Rule {
       if (mid <= lo || mid >= hi) {
         break;
       }
-      double[] wm = inner(g, a, phi, mid);
+      double[] wm = inner(g, a, phi, mid, wHi);
       if (1 - quad(g, wm) / (mid * mid) < 0) {
         lo = mid;
       } else {

@@ -4,8 +4,8 @@ package dev.scalpel.core;
  * The kernels of the k-gradient path. Two implementations give BIT-IDENTICAL results: ScalarGramKernel (plain
  * Java) and VectorGramKernel (jdk.incubator.vector), chosen like Kernel.
  *
- * The Gramian pass works on blocks of BLOCK elements inside a chunk (Layout.CHUNK is a multiple of BLOCK, and
- * BLOCK of 8, so element j of a chunk is always in lane j % 8): every vector of the block is widened once into a
+ * The Gramian pass works on blocks inside a chunk (Plan.block: 1024 elements for up to 16 vectors, else BLOCK;
+ * Layout.CHUNK is a multiple of both, and both of 8, so element j of a chunk is always in lane j % 8): every vector of the block is widened once into a
  * double scratch (missing tail elements as zeros), then every requested pair adds the exact float×float products
  * to its 8 lane accumulators, which persist across the blocks of the chunk: the same lane sums, in the same
  * order, as the two-loss kernels (Kernel's contract), whatever the blocking.

@@ -26,6 +26,8 @@ final class Plan {
   final Mode mode;
   final int slots;
   final int methodStateSize;
+  /** Elements per block of the general passes: the m vectors' double scratch (8m·block bytes) stays in L2. */
+  final int block;
 
   Plan(Rule rule, int k, boolean forceGeneral) {
     this.k = k;
@@ -60,5 +62,6 @@ final class Plan {
     }
     slots = np + m;
     methodStateSize = rule.methodStateSize(k);
+    block = m <= 16 ? 1024 : GramKernel.BLOCK;
   }
 }

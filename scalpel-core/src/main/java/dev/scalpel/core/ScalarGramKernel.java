@@ -8,28 +8,31 @@ final class ScalarGramKernel extends GramKernel {
     return "scalar";
   }
 
+  /* max |x| as the integer maximum of the sign-cleared bit patterns (NaN > Inf > finite), as the vector kernel. */
+  private static final int ABS = 0x7fffffff;
+
   @Override
   float widen(float[] x, int xo, int n, double[] d, int dOff) {
-    float max = 0f;
+    int max = 0;
     for (int i = 0; i < n; i++) {
       float v = x[xo + i];
       d[dOff + i] = v;
-      max = Math.max(max, Math.abs(v));
+      max = Math.max(max, Float.floatToRawIntBits(v) & ABS);
     }
     int n8 = (n + 7) & ~7;
     for (int i = n; i < n8; i++) {
       d[dOff + i] = 0;
     }
-    return max;
+    return Float.intBitsToFloat(max);
   }
 
   @Override
   float maxAbs(float[] x, int xo, int n) {
-    float max = 0f;
+    int max = 0;
     for (int i = 0; i < n; i++) {
-      max = Math.max(max, Math.abs(x[xo + i]));
+      max = Math.max(max, Float.floatToRawIntBits(x[xo + i]) & ABS);
     }
-    return max;
+    return Float.intBitsToFloat(max);
   }
 
   @Override
@@ -63,13 +66,13 @@ final class ScalarGramKernel extends GramKernel {
 
   @Override
   float ema(float[] e, int eo, float[] g, int go, float keep, float rho, float[] out, int oo, int n) {
-    float max = 0f;
+    int max = 0;
     for (int i = 0; i < n; i++) {
       float v = keep * e[eo + i] + rho * g[go + i];
       out[oo + i] = v;
-      max = Math.max(max, Math.abs(v));
+      max = Math.max(max, Float.floatToRawIntBits(v) & ABS);
     }
-    return max;
+    return Float.intBitsToFloat(max);
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Arrays;
  *   FUSED_COMBINE write e' into the state and out = c1 g_0 + c2 g_1 + c3 e' (+ c4 e_1'), fused.
  *   mixed: GRAM with no pairs (a read-only finiteness and max |x| check), then MIXED_COMBINE c1 g_0 + c2 g_1.
  * General path (any k, every method):
- *   GRAM          per chunk, per block of GramKernel.BLOCK elements: widen each vector (the streams' updated
+ *   GRAM          per chunk, per block of plan.block elements: widen each vector (the streams' updated
  *                 values computed on the fly, not stored) and add the requested pairs' products to their lanes;
  *                 max |x| of every vector.
  *   COMBINE       update the streams in place, out = Σ c_v v formed in double (fma, left to right) and rounded
@@ -70,18 +70,18 @@ final class StepRunner implements WorkerPool.ChunkTask {
   /* Per-thread scratch. */
   private final class Worker {
     final float[] legacy = new float[3 * Layout.CHUNK];
-    final float[][] fs = new float[plan.m][GramKernel.BLOCK];
-    final double[] d = new double[plan.m * GramKernel.BLOCK];
+    final float[][] fs = new float[plan.m][plan.block];
+    final double[] d = new double[plan.m * plan.block];
     final double[] lanes = new double[plan.np * 8];
     final float[] max = new float[plan.m];
-    final float[] ob = new float[GramKernel.BLOCK];
+    final float[] ob = new float[plan.block];
     final float[][] view = new float[plan.m][];
     final int[] voff = new int[plan.m];
     final float[][] cv = new float[plan.m][];
     final int[] co = new int[plan.m];
     final float[] cc = new float[plan.m];
     final double[] dcc = new double[plan.m];
-    final double[] acc = new double[GramKernel.BLOCK];
+    final double[] acc = new double[plan.block];
     final float[] vals = new float[plan.k];
   }
 
@@ -279,18 +279,18 @@ final class StepRunner implements WorkerPool.ChunkTask {
     int np = plan.np;
     Arrays.fill(w.lanes, 0);
     Arrays.fill(w.max, 0f);
-    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
-      int n = Math.min(GramKernel.BLOCK, len - bo);
+    for (int bo = 0; bo < len; bo += plan.block) {
+      int n = Math.min(plan.block, len - bo);
       views(w, t, off + bo, n, false, true);
       for (int v = 0; v < plan.m; v++) {
         if (plan.inPair[v]) {
-          w.max[v] = Math.max(w.max[v], gk.widen(w.view[v], w.voff[v], n, w.d, v * GramKernel.BLOCK));
+          w.max[v] = Math.max(w.max[v], gk.widen(w.view[v], w.voff[v], n, w.d, v * plan.block));
         } else if (v < plan.k) {
           w.max[v] = Math.max(w.max[v], gk.maxAbs(w.view[v], w.voff[v], n));
         }
       }
       if (np > 0) {
-        gk.dots(w.d, GramKernel.BLOCK, plan.pa, plan.pb, np, w.lanes, (n + 7) & ~7);
+        gk.dots(w.d, plan.block, plan.pa, plan.pb, np, w.lanes, (n + 7) & ~7);
       }
     }
     double[] acc = state.partials;
@@ -307,8 +307,8 @@ final class StepRunner implements WorkerPool.ChunkTask {
     int t = layout.chunkTensor[c];
     int off = layout.chunkOffset[c];
     int len = layout.chunkLength[c];
-    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
-      int n = Math.min(GramKernel.BLOCK, len - bo);
+    for (int bo = 0; bo < len; bo += plan.block) {
+      int n = Math.min(plan.block, len - bo);
       views(w, t, off + bo, n, true, false);
       int count = 0;
       for (int v = 0; v < plan.m; v++) {
@@ -343,8 +343,8 @@ final class StepRunner implements WorkerPool.ChunkTask {
     int off = layout.chunkOffset[c];
     int len = layout.chunkLength[c];
     double max = 0;
-    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
-      int n = Math.min(GramKernel.BLOCK, len - bo);
+    for (int bo = 0; bo < len; bo += plan.block) {
+      int n = Math.min(plan.block, len - bo);
       views(w, t, off + bo, n, store, false);
       for (int i = 0; i < n; i++) {
         // Neumaier's compensated sum of the terms: a cancellation between two large terms (λ g_1 and the
@@ -382,8 +382,8 @@ final class StepRunner implements WorkerPool.ChunkTask {
     int len = layout.chunkLength[c];
     int k = plan.k;
     double max = 0;
-    for (int bo = 0; bo < len; bo += GramKernel.BLOCK) {
-      int n = Math.min(GramKernel.BLOCK, len - bo);
+    for (int bo = 0; bo < len; bo += plan.block) {
+      int n = Math.min(plan.block, len - bo);
       for (int v = 0; v < k; v++) {
         gradientView(w, v, t, off + bo, n);
       }

@@ -24,14 +24,28 @@ final class UpGrad extends Rule {
       System.arraycopy(p, 0, x.coef, 0, k);
       return;
     }
+    double[] warm = null; // the k problems share their constraints in shifted variables: warm-start each
     for (int i = 0; i < k; i++) {
       double[] lo = new double[k];
       lo[i] = p[i];
-      double[] v = projectWeights(g, lo, "upgrad");
+      double[] y = shiftedSolve(g, lo, "upgrad", warm);
       for (int j = 0; j < k; j++) {
-        x.coef[j] += v[j];
+        x.coef[j] += y[j] + lo[j];
+      }
+      warm = y;
+    }
+  }
+
+  /** argmin_{y ≥ 0} ½yᵀGy + (G lo)ᵀy, i.e. v − lo for v = argmin_{v ≥ lo} ½vᵀGv. */
+  static double[] shiftedSolve(double[][] g, double[] lo, String method, double[] warm) {
+    int k = lo.length;
+    double[] b = new double[k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        b[i] += g[i][j] * lo[j];
       }
     }
+    return BoundedQp.solve(g, b, new double[k], false, method, warm);
   }
 
   /** G/trace(G) + reg·I, or null when G is zero. */
@@ -55,15 +69,8 @@ final class UpGrad extends Rule {
 
   /** argmin_{v ≥ lo} ½vᵀGv, as lo + argmin_{y ≥ 0} ½yᵀGy + (G lo)ᵀy. */
   static double[] projectWeights(double[][] g, double[] lo, String method) {
-    int k = lo.length;
-    double[] b = new double[k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        b[i] += g[i][j] * lo[j];
-      }
-    }
-    double[] y = BoundedQp.solve(g, b, new double[k], false, method);
-    for (int i = 0; i < k; i++) {
+    double[] y = shiftedSolve(g, lo, method, null);
+    for (int i = 0; i < lo.length; i++) {
       y[i] += lo[i];
     }
     return y;

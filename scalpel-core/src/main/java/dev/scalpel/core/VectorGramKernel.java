@@ -2,6 +2,7 @@ package dev.scalpel.core;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +15,15 @@ final class VectorGramKernel extends GramKernel {
   private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
   private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
   private static final VectorSpecies<Float> FW = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+
+  /*
+   * max |x| as the integer maximum of the bit patterns with the sign cleared: the same order as |x| for finite
+   * values, and NaN (largest patterns) > Inf > every finite value, so one vpmaxsd per 8 floats tracks the largest
+   * magnitude and any non-finite value at once (a float max with Java's NaN semantics costs several instructions).
+   */
+  private static final int ABS = 0x7fffffff;
 
   @Override
   String name() {
@@ -22,45 +32,40 @@ final class VectorGramKernel extends GramKernel {
 
   @Override
   float widen(float[] x, int xo, int n, double[] d, int dOff) {
-    FloatVector max = FloatVector.zero(F4);
+    IntVector max = IntVector.zero(I8);
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      FloatVector v = FloatVector.fromArray(F4, x, xo + i);
-      max = max.max(v.abs());
-      ((DoubleVector) v.convertShape(VectorOperators.F2D, D4, 0)).intoArray(d, dOff + i);
+    for (; i + 8 <= n; i += 8) {
+      max = max.max(FloatVector.fromArray(F8, x, xo + i).reinterpretAsInts().and(ABS));
+      ((DoubleVector) FloatVector.fromArray(F4, x, xo + i).convertShape(VectorOperators.F2D, D4, 0))
+          .intoArray(d, dOff + i);
+      ((DoubleVector) FloatVector.fromArray(F4, x, xo + i + 4).convertShape(VectorOperators.F2D, D4, 0))
+          .intoArray(d, dOff + i + 4);
     }
-    float m = max.reduceLanes(VectorOperators.MAX);
-    if (Float.isNaN(max.reduceLanes(VectorOperators.ADD))) {
-      m = Float.NaN;
-    }
+    int m = max.reduceLanes(VectorOperators.MAX);
     for (; i < n; i++) {
       float v = x[xo + i];
       d[dOff + i] = v;
-      m = Math.max(m, Math.abs(v));
+      m = Math.max(m, Float.floatToRawIntBits(v) & ABS);
     }
     int n8 = (n + 7) & ~7;
     for (; i < n8; i++) {
       d[dOff + i] = 0;
     }
-    return m;
+    return Float.intBitsToFloat(m);
   }
 
   @Override
   float maxAbs(float[] x, int xo, int n) {
-    FloatVector max = FloatVector.zero(FW);
+    IntVector max = IntVector.zero(I8);
     int i = 0;
-    int bound = FW.loopBound(n);
-    for (; i < bound; i += FW.length()) {
-      max = max.max(FloatVector.fromArray(FW, x, xo + i).abs());
+    for (; i + 8 <= n; i += 8) {
+      max = max.max(FloatVector.fromArray(F8, x, xo + i).reinterpretAsInts().and(ABS));
     }
-    float m = max.reduceLanes(VectorOperators.MAX);
-    if (Float.isNaN(max.reduceLanes(VectorOperators.ADD))) {
-      m = Float.NaN;
-    }
+    int m = max.reduceLanes(VectorOperators.MAX);
     for (; i < n; i++) {
-      m = Math.max(m, Math.abs(x[xo + i]));
+      m = Math.max(m, Float.floatToRawIntBits(x[xo + i]) & ABS);
     }
-    return m;
+    return Float.intBitsToFloat(m);
   }
 
   @Override
@@ -187,20 +192,15 @@ final class VectorGramKernel extends GramKernel {
 
   @Override
   float ema(float[] e, int eo, float[] g, int go, float keep, float rho, float[] out, int oo, int n) {
-    FloatVector max = FloatVector.zero(FW);
+    IntVector max = IntVector.zero(I8);
     int i = 0;
-    int bound = FW.loopBound(n);
-    for (; i < bound; i += FW.length()) {
-      FloatVector v = FloatVector.fromArray(FW, e, eo + i).mul(keep)
-          .add(FloatVector.fromArray(FW, g, go + i).mul(rho));
+    for (; i + 8 <= n; i += 8) {
+      FloatVector v = FloatVector.fromArray(F8, e, eo + i).mul(keep).add(FloatVector.fromArray(F8, g, go + i).mul(rho));
       v.intoArray(out, oo + i);
-      max = max.max(v.abs());
+      max = max.max(v.reinterpretAsInts().and(ABS));
     }
-    float m = max.reduceLanes(VectorOperators.MAX);
-    if (Float.isNaN(max.reduceLanes(VectorOperators.ADD))) {
-      m = Float.NaN;
-    }
-    return Math.max(m, SCALAR.ema(e, eo + i, g, go + i, keep, rho, out, oo + i, n - i));
+    float tail = SCALAR.ema(e, eo + i, g, go + i, keep, rho, out, oo + i, n - i);
+    return Float.intBitsToFloat(Math.max(max.reduceLanes(VectorOperators.MAX), Float.floatToRawIntBits(tail) & ABS));
   }
 
   @Override
@@ -232,37 +232,70 @@ final class VectorGramKernel extends GramKernel {
 
   @Override
   void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n) {
+    // Vectors are taken four at a time: acc = fma(c_{j+3}, v_{j+3}, fma(c_{j+2}, v_{j+2}, fma(..., acc))) in
+    // registers, so acc goes through memory once per four vectors (and not at all for k ≤ 4); the order of the
+    // operations is the scalar kernel's, element by element.
     int bound = n & ~3;
-    float[] v0 = v[0];
-    int o0 = vo[0];
-    double c0 = c[0];
+    int j = Math.min(count, 4);
     int i = 0;
     for (; i < bound; i += 4) {
-      ((DoubleVector) FloatVector.fromArray(F4, v0, o0 + i).convertShape(VectorOperators.F2D, D4, 0)).mul(c0)
-          .intoArray(acc, i);
+      DoubleVector a = widen4(v[0], vo[0] + i).mul(c[0]);
+      if (j > 1) {
+        a = widen4(v[1], vo[1] + i).fma(DoubleVector.broadcast(D4, c[1]), a);
+      }
+      if (j > 2) {
+        a = widen4(v[2], vo[2] + i).fma(DoubleVector.broadcast(D4, c[2]), a);
+      }
+      if (j > 3) {
+        a = widen4(v[3], vo[3] + i).fma(DoubleVector.broadcast(D4, c[3]), a);
+      }
+      if (count <= 4) {
+        ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
+      } else {
+        a.intoArray(acc, i);
+      }
     }
     for (; i < n; i++) {
-      acc[i] = c0 * v0[o0 + i];
+      double a = c[0] * v[0][vo[0] + i];
+      for (int q = 1; q < j; q++) {
+        a = Math.fma(c[q], v[q][vo[q] + i], a);
+      }
+      if (count <= 4) {
+        out[i] = (float) a;
+      } else {
+        acc[i] = a;
+      }
     }
-    for (int j = 1; j < count; j++) {
-      float[] vj = v[j];
-      int oj = vo[j];
-      DoubleVector cj = DoubleVector.broadcast(D4, c[j]);
+    for (int from = 4; from < count; from += 4) {
+      int to = Math.min(count, from + 4);
+      boolean last = to == count;
       i = 0;
       for (; i < bound; i += 4) {
-        ((DoubleVector) FloatVector.fromArray(F4, vj, oj + i).convertShape(VectorOperators.F2D, D4, 0))
-            .fma(cj, DoubleVector.fromArray(D4, acc, i)).intoArray(acc, i);
+        DoubleVector a = DoubleVector.fromArray(D4, acc, i);
+        for (int q = from; q < to; q++) {
+          a = widen4(v[q], vo[q] + i).fma(DoubleVector.broadcast(D4, c[q]), a);
+        }
+        if (last) {
+          ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
+        } else {
+          a.intoArray(acc, i);
+        }
       }
       for (; i < n; i++) {
-        acc[i] = Math.fma(c[j], vj[oj + i], acc[i]);
+        double a = acc[i];
+        for (int q = from; q < to; q++) {
+          a = Math.fma(c[q], v[q][vo[q] + i], a);
+        }
+        if (last) {
+          out[i] = (float) a;
+        } else {
+          acc[i] = a;
+        }
       }
     }
-    i = 0;
-    for (; i < bound; i += 4) {
-      ((FloatVector) DoubleVector.fromArray(D4, acc, i).convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
-    }
-    for (; i < n; i++) {
-      out[i] = (float) acc[i];
-    }
+  }
+
+  private static DoubleVector widen4(float[] x, int offset) {
+    return (DoubleVector) FloatVector.fromArray(F4, x, offset).convertShape(VectorOperators.F2D, D4, 0);
   }
 }
