@@ -6,14 +6,9 @@ package dev.scalpel.core;
  * lower median (median) or their mean (rmse); w = B p. pref p = 1/k (TorchJD, the default) or pref=1 (official
  * code and LibMTL, which sum the rows of B: k times larger). G = 0: d = 0.
  */
-final class AlignedMtl extends Rule {
+final class AlignedMtl extends GramianWeighting {
   AlignedMtl(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

@@ -18,14 +18,7 @@ final class Bloop extends Rule {
 
   @Override
   int[] streams(int k) {
-    if (k > 2 && config.ema() == 1.0) {
-      return new int[0];
-    }
-    int[] s = new int[k - 1];
-    for (int i = 0; i < k - 1; i++) {
-      s[i] = i;
-    }
-    return s;
+    return leadingStreams(k, k - 1);
   }
 
   /** Vector index of m_i: its stream, or g_i itself without streams. */

@@ -13,14 +13,9 @@ package dev.scalpel.core;
  * the gradients contains 0 (|g_w| → 0) the direction is undefined: d = g0, reported in the status. φ = 0
  * (c = 0 or g0 = 0): d = g0.
  */
-final class CaGrad extends Rule {
+final class CaGrad extends GramianWeighting {
   CaGrad(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

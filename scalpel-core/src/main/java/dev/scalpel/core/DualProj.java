@@ -1,14 +1,9 @@
 package dev.scalpel.core;
 
 /* DualProj (TorchJD): w = argmin_{v ≥ p} vᵀĜv, Ĝ and p as UPGrad; d = Jᵀw is non-conflicting. G = 0: d = 0. */
-final class DualProj extends Rule {
+final class DualProj extends GramianWeighting {
   DualProj(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

@@ -13,7 +13,7 @@ final class DynamicBarrier extends Rule {
 
   @Override
   int[] streams(int k) {
-    return k > 2 && config.ema() == 1.0 ? new int[0] : new int[] {0};
+    return leadingStreams(k, 1);
   }
 
   @Override

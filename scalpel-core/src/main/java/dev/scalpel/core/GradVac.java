@@ -9,14 +9,9 @@ package dev.scalpel.core;
  * d = Σ_i g_i^GV. The targets φ̂ start at 0, so the first step is PCGrad. State: φ̂ (k×k), kept in snapshots.
  * eps is absolute, as in the references (1e-8): it matters only for gradients of norm near 1e-4 or less.
  */
-final class GradVac extends Rule {
+final class GradVac extends GramianWeighting {
   GradVac(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

@@ -8,14 +8,9 @@ package dev.scalpel.core;
  * direction conflicts with every loss (seen in about 1% of random 3×4 Jacobians): it is returned as the
  * formula gives it, and the status reports it.
  */
-final class ImtlG extends Rule {
+final class ImtlG extends GramianWeighting {
   ImtlG(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

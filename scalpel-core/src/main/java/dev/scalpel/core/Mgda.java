@@ -9,14 +9,9 @@ package dev.scalpel.core;
  * l2-weights: those weights applied to the original gradients (Sener & Koltun's code). Zero gradients get w = 0.
  * All gradients zero: d = 0 (w = 1/k reported).
  */
-final class Mgda extends Rule {
+final class Mgda extends GramianWeighting {
   Mgda(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

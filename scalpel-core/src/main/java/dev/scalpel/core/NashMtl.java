@@ -15,14 +15,9 @@ package dev.scalpel.core;
  * Zero gradients get α = 0. When the other gradients are Pareto-stationary (0 is in their convex hull, so no
  * bargaining solution exists: the objective is unbounded), d = 0 and the status says so.
  */
-final class NashMtl extends Rule {
+final class NashMtl extends GramianWeighting {
   NashMtl(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

@@ -15,14 +15,7 @@ final class PcGrad extends Rule {
 
   @Override
   int[] streams(int k) {
-    if (k > 2 && config.ema() == 1.0) {
-      return new int[0];
-    }
-    int[] s = new int[k];
-    for (int i = 0; i < k; i++) {
-      s[i] = i;
-    }
-    return s;
+    return leadingStreams(k, k);
   }
 
   static int target(int j, int k, int[] streams) {

@@ -40,6 +40,21 @@ abstract class Rule {
     return new int[0];
   }
 
+  /**
+   * EMA streams of gradients 0..count−1, or none when k ≥ 3 and ema = 1 (the EMA would be the gradient itself;
+   * with two losses they are kept as the two-loss release kept them).
+   */
+  int[] leadingStreams(int k, int count) {
+    if (k > 2 && config.ema() == 1.0) {
+      return new int[0];
+    }
+    int[] s = new int[count];
+    for (int i = 0; i < count; i++) {
+      s[i] = i;
+    }
+    return s;
+  }
+
   /** The inner products needed, as pairs {a, b} of vector indices. */
   int[][] pairs(int k, int[] streams) {
     return new int[0][];

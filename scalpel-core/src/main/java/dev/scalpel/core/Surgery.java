@@ -344,32 +344,19 @@ final class Surgery implements GradientSurgery {
       run.leak = drop.leaks(plan.k);
       run.seed = config.seed();
       run.step = state.step;
-      if (!fast) {
-        run.runPass(StepRunner.DROP_CHECK, pool);
-        double max = run.reduceMax(0);
-        if (Float.isInfinite((float) max)) {
-          overflow(state, "direction", max);
-          return;
-        }
+      if (!fast && !inFloatRange(state, StepRunner.DROP_CHECK, pool)) {
+        return;
       }
       run.runPass(StepRunner.DROP_WRITE, pool);
     } else if (plan.mode == Plan.Mode.GENERAL) { // formed in double: only the range needs checking
-      if (!inRange) {
-        run.runPass(StepRunner.SAFE_CHECK, pool);
-        double max = run.reduceMax(0);
-        if (Float.isInfinite((float) max)) {
-          overflow(state, "direction", max);
-          return;
-        }
+      if (!inRange && !inFloatRange(state, StepRunner.SAFE_CHECK, pool)) {
+        return;
       }
       run.runPass(StepRunner.COMBINE, pool);
     } else if (fast) {
       run.runPass(config.method() == Method.MIXED ? StepRunner.MIXED_COMBINE : StepRunner.FUSED_COMBINE, pool);
     } else {
-      run.runPass(StepRunner.SAFE_CHECK, pool);
-      double max = run.reduceMax(0);
-      if (Float.isInfinite((float) max)) {
-        overflow(state, "direction", max);
+      if (!inFloatRange(state, StepRunner.SAFE_CHECK, pool)) {
         return;
       }
       run.runPass(StepRunner.SAFE_WRITE, pool);
@@ -389,6 +376,20 @@ final class Surgery implements GradientSurgery {
     state.lastStatus = x.status;
     state.step++;
     state.lastSkipped = false;
+  }
+
+  /**
+   * Runs a read-only pass that finds the largest |d| in double; false (after reporting the method's overflow)
+   * when the direction is not finite in float.
+   */
+  private boolean inFloatRange(SurgeryState state, int checkPass, WorkerPool pool) {
+    state.runner.runPass(checkPass, pool);
+    double max = state.runner.reduceMax(0);
+    if (Float.isInfinite((float) max)) {
+      overflow(state, "direction", max);
+      return false;
+    }
+    return true;
   }
 
   /** g_main / g_aux for two losses (as the two-loss release named them), g_i otherwise. */

@@ -5,14 +5,9 @@ package dev.scalpel.core;
  * Ĝ = G/trace(G) + reg·I (TorchJD: reg = 1e-4; here 0 by default, which solves the exact problem). d = Jᵀw is
  * non-conflicting (Jd ≥ 0). pref p: 1/k each (TorchJD's default), one value, or one per loss. G = 0: d = 0.
  */
-final class UpGrad extends Rule {
+final class UpGrad extends GramianWeighting {
   UpGrad(SurgeryConfig c) {
     super(c);
-  }
-
-  @Override
-  int[][] pairs(int k, int[] streams) {
-    return fullGramian(k);
   }
 
   @Override

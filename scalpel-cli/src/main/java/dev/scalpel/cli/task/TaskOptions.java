@@ -44,4 +44,22 @@ public record TaskOptions(Integer steps, Integer epochs, Double learningRate, In
       throw new IllegalArgumentException(flag + " (" + value + ") must be > 0");
     }
   }
+
+  /**
+   * The settings of a full-batch gradient-descent task (toy2d, toy3d): only --steps and --lr apply, defaults
+   * filled in; every other option is an error naming the task.
+   */
+  public static TaskSettings fullBatch(String task, TaskOptions o, int defaultSteps, double defaultLr) {
+    reject(task, "--epochs", o.epochs());
+    reject(task, "--batch-size", o.batchSize());
+    reject(task, "--max-steps-per-epoch", o.maxStepsPerEpoch());
+    reject(task, "--warmup-steps", o.warmupSteps());
+    reject(task, "--checkpoint-every", o.checkpointEvery());
+    positive("--steps", o.steps());
+    positive("--lr", o.learningRate());
+    java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+    v.put("steps", Integer.toString(o.steps() != null ? o.steps() : defaultSteps));
+    v.put("lr", Double.toString(o.learningRate() != null ? o.learningRate() : defaultLr));
+    return new TaskSettings(task, v);
+  }
 }

@@ -45,17 +45,7 @@ public final class Toy2dTask implements Task {
 
   @Override
   public TaskSettings settings(TaskOptions o) {
-    TaskOptions.reject(name(), "--epochs", o.epochs());
-    TaskOptions.reject(name(), "--batch-size", o.batchSize());
-    TaskOptions.reject(name(), "--max-steps-per-epoch", o.maxStepsPerEpoch());
-    TaskOptions.reject(name(), "--warmup-steps", o.warmupSteps());
-    TaskOptions.reject(name(), "--checkpoint-every", o.checkpointEvery());
-    TaskOptions.positive("--steps", o.steps());
-    TaskOptions.positive("--lr", o.learningRate());
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("steps", Integer.toString(o.steps() != null ? o.steps() : DEFAULT_STEPS));
-    v.put("lr", Double.toString(o.learningRate() != null ? o.learningRate() : DEFAULT_LR));
-    return new TaskSettings(name(), v);
+    return TaskOptions.fullBatch(name(), o, DEFAULT_STEPS, DEFAULT_LR);
   }
 
   @Override
