@@ -36,15 +36,13 @@ abstract class GramKernel {
   /** out[oo+i] = keep*e[eo+i] + rho*g[go+i] (out may be e); returns max |out|. */
   abstract float ema(float[] e, int eo, float[] g, int go, float keep, float rho, float[] out, int oo, int n);
 
-  /** out[0..n) = ((c[0] v[0] + c[1] v[1]) + ...) over count vectors (count ≥ 1), v[j] read from vo[j]. */
-  abstract void combine(float[][] v, int[] vo, float[] c, int count, float[] out, int n);
-
   /**
-   * out[0..n) = (float) of the double sum ((c[0] v[0] + c[1] v[1]) + ...), each term added with one fused
+   * out[oo..oo+n) = (float) of the double sum ((c[0] v[0] + c[1] v[1]) + ...), each term added with one fused
    * multiply-add in double (acc = fma(c_j, v_j, acc), acc starting at c_0 v_0): the general path's combination,
    * accurate even when the coefficients are large and cancel. acc is scratch of at least n doubles.
    */
-  abstract void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n);
+  abstract void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int oo,
+      int n);
 
   abstract String name();
 

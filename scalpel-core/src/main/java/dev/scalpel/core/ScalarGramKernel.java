@@ -76,25 +76,7 @@ final class ScalarGramKernel extends GramKernel {
   }
 
   @Override
-  void combine(float[][] v, int[] vo, float[] c, int count, float[] out, int n) {
-    float[] v0 = v[0];
-    int o0 = vo[0];
-    float c0 = c[0];
-    for (int i = 0; i < n; i++) {
-      out[i] = c0 * v0[o0 + i];
-    }
-    for (int j = 1; j < count; j++) {
-      float[] vj = v[j];
-      int oj = vo[j];
-      float cj = c[j];
-      for (int i = 0; i < n; i++) {
-        out[i] = out[i] + cj * vj[oj + i];
-      }
-    }
-  }
-
-  @Override
-  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n) {
+  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int oo, int n) {
     float[] v0 = v[0];
     int o0 = vo[0];
     double c0 = c[0];
@@ -110,7 +92,7 @@ final class ScalarGramKernel extends GramKernel {
       }
     }
     for (int i = 0; i < n; i++) {
-      out[i] = (float) acc[i];
+      out[oo + i] = (float) acc[i];
     }
   }
 }

@@ -79,7 +79,6 @@ final class StepRunner implements WorkerPool.ChunkTask {
     final int[] voff = new int[plan.m];
     final float[][] cv = new float[plan.m][];
     final int[] co = new int[plan.m];
-    final float[] cc = new float[plan.m];
     final double[] dcc = new double[plan.m];
     final double[] acc = new double[plan.block];
     final float[] vals = new float[plan.k];
@@ -321,10 +320,15 @@ final class StepRunner implements WorkerPool.ChunkTask {
       }
       if (count == 0) {
         Arrays.fill(w.ob, 0, n, 0f);
+        write(w.ob, t, off + bo, n);
+      } else if (out != null) {
+        // straight into out: element i of the result depends only on element i of each input, read before it is
+        // written, so out may alias any input (the same arithmetic as through the block)
+        gk.combineDouble(w.cv, w.co, w.dcc, count, w.acc, out[t], off + bo, n);
       } else {
-        gk.combineDouble(w.cv, w.co, w.dcc, count, w.acc, w.ob, n);
+        gk.combineDouble(w.cv, w.co, w.dcc, count, w.acc, w.ob, 0, n);
+        write(w.ob, t, off + bo, n);
       }
-      write(w.ob, t, off + bo, n);
     }
   }
 

@@ -204,34 +204,7 @@ final class VectorGramKernel extends GramKernel {
   }
 
   @Override
-  void combine(float[][] v, int[] vo, float[] c, int count, float[] out, int n) {
-    int bound = FW.loopBound(n);
-    float[] v0 = v[0];
-    int o0 = vo[0];
-    float c0 = c[0];
-    int i = 0;
-    for (; i < bound; i += FW.length()) {
-      FloatVector.fromArray(FW, v0, o0 + i).mul(c0).intoArray(out, i);
-    }
-    for (; i < n; i++) {
-      out[i] = c0 * v0[o0 + i];
-    }
-    for (int j = 1; j < count; j++) {
-      float[] vj = v[j];
-      int oj = vo[j];
-      float cj = c[j];
-      i = 0;
-      for (; i < bound; i += FW.length()) {
-        FloatVector.fromArray(FW, out, i).add(FloatVector.fromArray(FW, vj, oj + i).mul(cj)).intoArray(out, i);
-      }
-      for (; i < n; i++) {
-        out[i] = out[i] + cj * vj[oj + i];
-      }
-    }
-  }
-
-  @Override
-  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int n) {
+  void combineDouble(float[][] v, int[] vo, double[] c, int count, double[] acc, float[] out, int oo, int n) {
     // Vectors are taken four at a time: acc = fma(c_{j+3}, v_{j+3}, fma(c_{j+2}, v_{j+2}, fma(..., acc))) in
     // registers, so acc goes through memory once per four vectors (and not at all for k ≤ 4); the order of the
     // operations is the scalar kernel's, element by element.
@@ -250,7 +223,7 @@ final class VectorGramKernel extends GramKernel {
         a = widen4(v[3], vo[3] + i).fma(DoubleVector.broadcast(D4, c[3]), a);
       }
       if (count <= 4) {
-        ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
+        ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, oo + i);
       } else {
         a.intoArray(acc, i);
       }
@@ -261,7 +234,7 @@ final class VectorGramKernel extends GramKernel {
         a = Math.fma(c[q], v[q][vo[q] + i], a);
       }
       if (count <= 4) {
-        out[i] = (float) a;
+        out[oo + i] = (float) a;
       } else {
         acc[i] = a;
       }
@@ -276,7 +249,7 @@ final class VectorGramKernel extends GramKernel {
           a = widen4(v[q], vo[q] + i).fma(DoubleVector.broadcast(D4, c[q]), a);
         }
         if (last) {
-          ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, i);
+          ((FloatVector) a.convertShape(VectorOperators.D2F, F4, 0)).intoArray(out, oo + i);
         } else {
           a.intoArray(acc, i);
         }
@@ -287,7 +260,7 @@ final class VectorGramKernel extends GramKernel {
           a = Math.fma(c[q], v[q][vo[q] + i], a);
         }
         if (last) {
-          out[i] = (float) a;
+          out[oo + i] = (float) a;
         } else {
           acc[i] = a;
         }
