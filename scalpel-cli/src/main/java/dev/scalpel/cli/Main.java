@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** The {@code scalpel} command: gradient surgery experiments from the command line. */
 @Command(name = "scalpel", mixinStandardHelpOptions = true, version = "scalpel 0.1.0",
-    description = "Gradient surgery (Bloop and baselines) on the JVM: train, sweep λ × methods, draw Pareto fronts.",
+    description = "Gradient surgery (Bloop, its baselines and the multi-task aggregators) on the JVM: train, sweep "
+        + "λ × methods, draw Pareto fronts.",
     subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

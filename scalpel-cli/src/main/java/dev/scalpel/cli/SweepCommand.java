@@ -20,15 +20,19 @@ import picocli.CommandLine.Option;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a task for every method × λ; write DIR/results.csv, one trajectory per run under",
         "DIR/runs/, and the Pareto plots DIR/*.png and DIR/*.svg. Re-running the same command resumes:",
-        "finished runs are kept. Tasks: toy2d, quadratic, smooth-mnist."})
+        "finished runs are kept. Tasks: toy2d, toy3d (three losses), quadratic, smooth-mnist.",
+        "Methods without λ (the aggregators) run once."})
 public final class SweepCommand implements Callable<Integer> {
 
-  @Option(names = "--task", required = true, description = "toy2d | quadratic | smooth-mnist")
+  @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist")
   String task;
 
   @Option(names = "--method", required = true,
-      description = "a method spec, repeatable: name[:key=value,...], names mixed, bloop, dynamic-barrier, "
-          + "pcgrad; keys lambda, ema, init, seed, rescale, ratio-only, eps, nonfinite. λ is set by --lambdas.")
+      description = "a method spec, repeatable: name[:key=value,...]. Priority methods mixed, bloop, "
+          + "dynamic-barrier, pcgrad (keys lambda, ema, init, seed, rescale, ratio-only, eps, nonfinite; λ is set by "
+          + "--lambdas, the same for every auxiliary loss); aggregators mean, sum, constant:weights=W/W/..., random, "
+          + "mgda, upgrad, dualproj, cagrad, nash-mtl, imtl-g, aligned-mtl, gradvac, graddrop (their keys: "
+          + "docs/methods.md).")
   List<String> methods = new ArrayList<>();
 
   @Option(names = "--lambdas", required = true,
@@ -55,10 +59,15 @@ public final class SweepCommand implements Callable<Integer> {
         ms.size(), grid.size(), out, settings.values()));
     List<SweepRunner.Row> rows = new SweepRunner(t, settings, ms, grid, out).run(progress);
     long failed = rows.stream().filter(r -> !r.status().equals("ok")).count();
-    System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%n", "method", "lambda", "main_loss", "aux_loss");
+    boolean aux2 = t.metricColumns().contains("aux2_loss");
+    System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%s%n", "method", "lambda", "main_loss", "aux_loss",
+        aux2 ? String.format(Locale.ROOT, " %14s", "aux2_loss") : "");
     for (SweepRunner.Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-34s %12.4g %14.6g %14.6g%s%n", r.label(), r.lambda(),
-          r.result().mainLoss(), r.result().auxLoss(), r.status().equals("ok") ? "" : "  " + r.status());
+      System.out.printf(Locale.ROOT, "%-34s %12s %14.6g %14.6g%s%s%n", r.label(),
+          Double.isNaN(r.lambda()) ? "–" : String.format(Locale.ROOT, "%.4g", r.lambda()), r.result().mainLoss(),
+          r.result().auxLoss(), aux2 ? String.format(Locale.ROOT, " %14.6g",
+              r.result().metrics().getOrDefault("aux2_loss", Double.NaN)) : "",
+          r.status().equals("ok") ? "" : "  " + r.status());
     }
     System.out.println("results: " + out.resolve("results.csv"));
     for (var p : t.plots()) {

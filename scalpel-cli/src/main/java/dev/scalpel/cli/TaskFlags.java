@@ -8,13 +8,13 @@ final class TaskFlags {
   @Option(names = "--seed", description = "random seed of data, initialisation and shuffling (default 0)")
   Long seed;
 
-  @Option(names = "--steps", description = "toy2d: gradient steps (default 5000)")
+  @Option(names = "--steps", description = "toy2d, toy3d: gradient steps (default 5000)")
   Integer steps;
 
   @Option(names = "--epochs", description = "quadratic: 1000 by default; smooth-mnist: 25")
   Integer epochs;
 
-  @Option(names = "--lr", description = "learning rate (toy2d 0.1, quadratic 1e-3, smooth-mnist 3e-4)")
+  @Option(names = "--lr", description = "learning rate (toy2d, toy3d 0.1, quadratic 1e-3, smooth-mnist 3e-4)")
   Double lr;
 
   @Option(names = "--batch-size", description = "minibatch size (quadratic 64, smooth-mnist 256)")

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
 
   static final class Fresh {
-    @Option(names = "--task", required = true, description = "toy2d | quadratic | smooth-mnist")
+    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist")
     String task;
 
     @Option(names = "--method", required = true, description = "method spec, e.g. bloop:ema=0.01")
@@ -107,6 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         method = method.withLambda(f.lambda);
       }
       settings = task.settings(flags.options());
+      method.config().checkLosses(task.losses());
       dir = f.out;
       Files.createDirectories(dir);
       StringBuilder b = new StringBuilder("# scalpel train: what this run was started with\n");
@@ -122,14 +123,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Progress progress = Progress.stderr();
     String label = MethodLabel.of(method.config())
-        + (method.method().hasLambda() ? " λ=" + method.lambda() : "");
+        + (method.method().hasLambda() ? " λ=" + method.config().get("lambda") : "");
     progress.startSweep(0, 1);
     progress.startRun(label);
     RunResult r = task.run(method, settings, dir, progress);
     progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
         r.seconds()));
     List<String> header = new ArrayList<>(List.of("method", "lambda"));
-    List<String> row = new ArrayList<>(List.of(method.toString(), Csv.num(method.lambda())));
+    List<String> row = new ArrayList<>(List.of(method.toString(),
+        method.method().hasLambda() ? method.config().get("lambda") : ""));
     r.metrics().forEach((k, v) -> {
       header.add(k);
       row.add(Csv.num(v));

@@ -83,42 +83,50 @@ final class BoundedQp {
     }
     double[] grad = new double[k];
     int maxIterations = 10 * k + 100;
+    // after an unblocked step x is the minimiser of the current face (to rounding): a further subproblem solve
+    // would only chase rounding noise amplified by cond(A), so go straight to the multipliers
+    boolean atFaceMinimum = false;
     for (int it = 0; it < maxIterations; it++) {
       LAST_ITERATIONS.get()[0] = it + 1;
       gradient(a, b, x, grad);
       int[] f = indices(free, true);
-      double[] p = f.length == 0 ? new double[0] : subproblemStep(a, grad, f, simplex);
-      double pnorm = 0;
-      double xnorm = 0;
-      for (int i = 0; i < f.length; i++) {
-        pnorm = Math.max(pnorm, Math.abs(p[i]));
-        xnorm = Math.max(xnorm, Math.abs(x[f[i]]));
-      }
-      if (!(pnorm <= 1e-13 * (1 + xnorm))) {
+      if (!atFaceMinimum) {
+        double[] p = f.length == 0 ? new double[0] : subproblemStep(a, grad, f, simplex);
+        double pnorm = 0;
+        double xnorm = 0;
+        for (int i = 0; i < f.length; i++) {
+          pnorm = Math.max(pnorm, Math.abs(p[i]));
+          xnorm = Math.max(xnorm, Math.abs(x[f[i]]));
+        }
         if (Double.isNaN(pnorm)) {
           throw new SolverFailedException(method + ": the QP subproblem gave NaN (k=" + k + ")");
         }
-        // step towards the subproblem's minimiser until a bound blocks
-        double alpha = 1;
-        int block = -1;
-        for (int i = 0; i < f.length; i++) {
-          if (p[i] < 0) {
-            double room = (lo[f[i]] - x[f[i]]) / p[i];
-            if (room < alpha) {
-              alpha = Math.max(room, 0);
-              block = f[i];
+        if (!(pnorm <= 1e-13 * (1 + xnorm))) {
+          // step towards the subproblem's minimiser until a bound blocks
+          double alpha = 1;
+          int block = -1;
+          for (int i = 0; i < f.length; i++) {
+            if (p[i] < 0) {
+              double room = (lo[f[i]] - x[f[i]]) / p[i];
+              if (room < alpha) {
+                alpha = Math.max(room, 0);
+                block = f[i];
+              }
             }
           }
+          for (int i = 0; i < f.length; i++) {
+            x[f[i]] += alpha * p[i];
+          }
+          if (block >= 0) {
+            x[block] = lo[block];
+            free[block] = false;
+          } else {
+            atFaceMinimum = true;
+          }
+          continue;
         }
-        for (int i = 0; i < f.length; i++) {
-          x[f[i]] += alpha * p[i];
-        }
-        if (block >= 0) {
-          x[block] = lo[block];
-          free[block] = false;
-        }
-        continue;
       }
+      atFaceMinimum = false;
       // at the subproblem's minimiser: are the bound multipliers non-negative?
       double mu = 0;
       if (simplex && f.length > 0) {
@@ -127,6 +135,9 @@ final class BoundedQp {
         }
         mu /= f.length;
       }
+      // the most negative multiplier leaves the working set; after 2k + 10 iterations, the first negative one
+      // (Bland's rule), which cannot cycle on degenerate problems (many gradients in few directions)
+      boolean bland = it > 2 * k + 10;
       int release = -1;
       double worst = -tol;
       for (int i = 0; i < k; i++) {
@@ -138,6 +149,9 @@ final class BoundedQp {
           if (multiplier < worst) {
             worst = multiplier;
             release = i;
+            if (bland) {
+              break;
+            }
           }
         }
       }

@@ -22,7 +22,7 @@ final class CaGrad extends GramianWeighting {
   void coefficients(StepContext x) {
     int k = x.k;
     double c = config.number("c");
-    long rescale = config.integer("rescale");
+    int rescale = Integer.parseInt(config.choice("rescale"));
     double div = rescale == 1 ? 1 + c * c : rescale == 2 ? 1 + c : 1;
     double[][] g = normalisedGramian(x);
     double mean2 = 0; // |g0|² in the normalised scale
@@ -40,6 +40,12 @@ final class CaGrad extends GramianWeighting {
       x.coef[i] = 1.0 / k / div;
     }
     if (!(phi > 0)) {
+      return;
+    }
+    // 0 in the hull of the gradients (Pareto-stationary): the direction g_w/|g_w| is undefined; found first with
+    // MGDA's exact min-norm element (relative to the largest gradient), as the bisection would only chase it
+    if (CaGrad.quad(g, Mgda.minNormWeights(g, "cagrad")) <= 1e-12 * maxDiag) {
+      x.status = "cagrad: the convex hull of the gradients contains 0 (Pareto-stationary); d = mean";
       return;
     }
     double[] w = solve(g, a, phi, Math.sqrt(maxDiag));

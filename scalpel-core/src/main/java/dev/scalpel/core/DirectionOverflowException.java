@@ -15,7 +15,7 @@ public final class DirectionOverflowException extends ArithmeticException {
 
   DirectionOverflowException(String method, long step, String what, double magnitude) {
     super(method + ": the " + what + " overflows float at step " + step + " (|x| reaches " + magnitude
-        + ") although every gradient is finite; lower λ or scale the losses down. The surgery state and the"
+        + ") although every gradient is finite; lower λ or the weights, or scale the losses down. The surgery state and the"
         + " arrays were left unchanged");
     this.step = step;
     this.what = what;

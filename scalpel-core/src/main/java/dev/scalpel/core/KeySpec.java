@@ -48,7 +48,7 @@ record KeySpec(String name, Type type, Object defaultValue, double min, double m
         String[] parts = v.split("/", -1);
         double[] out = new double[parts.length];
         for (int i = 0; i < parts.length; i++) {
-          out[i] = check(number(parts[i].trim()), v, method);
+          out[i] = check(number(parts[i].trim(), v), v, method);
         }
         yield out;
       }
@@ -81,18 +81,27 @@ record KeySpec(String name, Type type, Object defaultValue, double min, double m
   /** The marker for the default preference vector 1/k (TorchJD's mean weighting). */
   static final double[] PREF_MEAN = new double[0];
 
+  /** Decimal numbers only (Java's parser also takes 1f, 1d and 0x1p3); NaN and infinities are refused later. */
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+      "[-+]?((\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?|NaN|Infinity|inf)");
+
   private double number(String v) {
-    try {
-      return Double.parseDouble(v) + 0.0; // -0.0 becomes +0.0: equal configurations print alike
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " (" + v + ") must be a number", e);
+    return number(v, v);
+  }
+
+  private double number(String v, String whole) {
+    if (!NUMBER.matcher(v).matches()) {
+      throw new IllegalArgumentException(name + " (" + whole + ") must be a number" + (v.equals(whole) ? ""
+          : ": '" + v + "' is not"));
     }
+    return Double.parseDouble(v.equals("inf") || v.equals("+inf") ? "Infinity" : v.equals("-inf") ? "-Infinity" : v)
+        + 0.0; // -0.0 becomes +0.0: equal configurations print alike
   }
 
   double check(double x, String shown, String method) {
     boolean low = minOpen ? x > min : x >= min;
     if (!(low && x <= max)) { // NaN fails both
-      String range = (minOpen ? "(" : "[") + SurgeryConfig.format(min) + ", "
+      String range = (min <= -Double.MAX_VALUE ? "(-inf" : (minOpen ? "(" : "[") + SurgeryConfig.format(min)) + ", "
           + (max >= Double.MAX_VALUE ? "inf)" : SurgeryConfig.format(max) + "]");
       throw new IllegalArgumentException(name + " (" + shown + ") must be a finite number in " + range
           + " for " + method + (help.isEmpty() ? "" : ": " + help));

@@ -71,7 +71,7 @@ public enum Method {
    * d = g0 + (φ/|g_w|) g_w; rescale 0: none (TorchJD), 1: /(1+c²) (official, LibMTL), 2: /(1+c) (official toy).
    */
   CAGRAD("cagrad", Family.AGGREGATOR, 1, number("c", 0.5, 0, 1e6, false, "non-conflicting for c >= 1"),
-      integer("rescale", 0, "0 none, 1 divide by 1+c^2, 2 divide by 1+c"), nonfinite()),
+      choice("rescale", "0 none, 1 divide by 1+c^2, 2 divide by 1+c", "0", "1", "2"), nonfinite()),
   /**
    * Nash-MTL (Navon et al., ICML 2022): α &gt; 0 with Gα = 1/α, solved exactly by damped Newton; d = Jᵀα scaled
    * down to |d| ≤ max-norm (0: no limit). normalization frobenius solves on G/|G|_F as the official code.

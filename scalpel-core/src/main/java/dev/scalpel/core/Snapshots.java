@@ -109,14 +109,27 @@ final class Snapshots {
     }
   }
 
+  /** Reads exactly the snapshot's declared length from the stream (what follows it is left unread). */
   static SurgeryState read(InputStream in, Surgery surgery, int[] expectedSizes) {
     byte[] bytes;
     try {
-      bytes = in.readAllBytes();
+      byte[] head = in.readNBytes(16);
+      long length = head.length == 16 ? ByteBuffer.wrap(head, 8, 8).getLong() : head.length;
+      if (head.length < 16 || ByteBuffer.wrap(head).getInt() != MAGIC || length < 24 || length > Integer.MAX_VALUE) {
+        bytes = head.length < 16 ? head : concat(head, in.readAllBytes()); // the checks below say what is wrong
+      } else {
+        bytes = concat(head, in.readNBytes((int) length - 16));
+      }
     } catch (IOException e) {
       throw new IllegalArgumentException("could not read the surgery snapshot: " + e.getMessage(), e);
     }
     return read(bytes, surgery, expectedSizes);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   static SurgeryState read(byte[] bytes, Surgery surgery, int[] expectedSizes) {
@@ -137,6 +150,9 @@ final class Snapshots {
           + "; this Scalpel reads versions 1 and " + VERSION);
     }
     long length = head.getLong();
+    if (length < 16 + 8) {
+      throw inconsistent("declared length " + length + " is shorter than its header and checksum");
+    }
     if (bytes.length < length) {
       throw new IllegalArgumentException("surgery snapshot truncated: " + bytes.length + " of " + length
           + " bytes");

@@ -9,6 +9,8 @@ import java.util.function.ToIntFunction;
 final class Surgery implements GradientSurgery {
   /** Σ|c|·max|v| at or below this cannot overflow a float combination (rounding included). */
   static final double FLOAT_SAFE = Float.MAX_VALUE * (1 - 0x1.0p-20);
+  /** More threads than this would only add hand-offs (each pool keeps threads − 1 daemon workers alive). */
+  static final int MAX_THREADS = 256;
 
   private final SurgeryConfig config;
   private final Rule rule;
@@ -19,8 +21,8 @@ final class Surgery implements GradientSurgery {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads (" + threads + ") must be >= 1");
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new IllegalArgumentException("threads (" + threads + ") must be in [1, " + MAX_THREADS + "]");
     }
     this.config = config;
     this.rule = Rule.of(config);
@@ -366,6 +368,9 @@ final class Surgery implements GradientSurgery {
     x.methodState = x.nextMethodState;
     x.nextMethodState = committed;
     System.arraycopy(x.coef, 0, state.lastWeights, 0, plan.k);
+    if (plan.mode == Plan.Mode.PER_COORDINATE) { // GradDrop's masks are per coordinate: no global weights
+      java.util.Arrays.fill(state.lastWeights, Double.NaN);
+    }
     if (config.ema() == 1.0) { // each stream is then its gradient itself: its coefficient is that gradient's
       for (int s = 0; s < plan.streams.length; s++) {
         state.lastWeights[plan.streams[s]] += x.coef[plan.k + s];
@@ -385,7 +390,7 @@ final class Surgery implements GradientSurgery {
   private boolean inFloatRange(SurgeryState state, int checkPass, WorkerPool pool) {
     state.runner.runPass(checkPass, pool);
     double max = state.runner.reduceMax(0);
-    if (Float.isInfinite((float) max)) {
+    if (!(Math.abs((float) max) <= Float.MAX_VALUE)) { // infinite, or NaN (coefficients near the double limit)
       overflow(state, "direction", max);
       return false;
     }
@@ -437,6 +442,19 @@ final class Surgery implements GradientSurgery {
     if (state.method != config.method()) {
       throw new IllegalArgumentException("state belongs to " + state.method.specName() + ", not to "
           + config.method().specName());
+    }
+    int k = state.plan.k;
+    try {
+      config.checkLosses(k);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("state was made for " + k + " losses (" + state.spec + "); "
+          + e.getMessage(), e);
+    }
+    if (!java.util.Arrays.equals(rule.streams(k), state.plan.streams)
+        || rule.methodStateSize(k) != state.plan.methodStateSize) {
+      throw new IllegalArgumentException("state was made for " + state.spec + " (EMA streams of gradients "
+          + java.util.Arrays.toString(state.plan.streams) + "); " + config.toSpec() + " keeps "
+          + java.util.Arrays.toString(rule.streams(k)) + ": init a new state");
     }
   }
 

@@ -44,6 +44,11 @@ public final class SurgeryConfig {
       v.put(s.name(), x);
     }
     normalise(method, v);
+    if (Boolean.TRUE.equals(v.get("ratio-only")) && ((double[]) v.get("lambda")).length > 1) {
+      throw new IllegalArgumentException("ratio-only is defined for exactly 2 losses; lambda ("
+          + method.spec("lambda").format(v.get("lambda")) + ") has one value per auxiliary loss of "
+          + (((double[]) v.get("lambda")).length + 1));
+    }
     this.method = method;
     this.values = Collections.unmodifiableMap(v);
     StringBuilder b = new StringBuilder(method.specName()).append(':');
@@ -268,7 +273,7 @@ public final class SurgeryConfig {
   public void checkLosses(int k) {
     if (k < method.minLosses()) {
       throw new IllegalArgumentException(method.specName() + " needs at least " + method.minLosses()
-          + " losses (the main loss first), got " + k);
+          + (method.minLosses() == 1 ? " loss" : " losses (the main loss first)") + ", got " + k);
     }
     int fixed = fixedLosses();
     if (fixed != 0 && fixed != k) {

@@ -96,7 +96,8 @@ public final class SurgeryState {
   /**
    * The latest step's coefficients on the k gradients (d = Σ w_i g_i + the EMA terms): the aggregators' weights;
    * for the priority methods with ema = 1 every term (the EMA is then the gradient), with ema &lt; 1 the
-   * coefficients of the gradients themselves (s·λ_i, the EMA terms excluded); NaN before the first step. A copy.
+   * coefficients of the gradients themselves (s·λ_i, the EMA terms excluded); NaN before the first step and for
+   * GradDrop (per-coordinate masks, no global weights). A copy.
    */
   public double[] lastWeights() {
     return lastWeights.clone();

@@ -168,4 +168,109 @@ class KLossApiTest {
     }
     assertEquals(1, conflicting, "a conflicting IMTL-G case exists among random 3×4 Jacobians");
   }
+
+  /** Found by a new user: the problems below each have a test. */
+  @Test
+  void aStateIsCheckedAgainstTheConfigurationThatUsesIt() {
+    float[][][] g = g(3);
+    SurgeryState noEma = GradientSurgery.parse("bloop:ema=1").init(g);
+    assertMentions(error(() -> GradientSurgery.parse("bloop:ema=0.1").direction(g, noEma)),
+        "state was made for bloop:lambda=0.1,ema=1", "keeps [0, 1]", "init a new state");
+    SurgeryState three = GradientSurgery.parse("constant:weights=1/2/3").init(g);
+    assertMentions(error(() -> GradientSurgery.parse("constant:weights=1/2").direction(g, three)),
+        "state was made for 3 losses", "takes 2 losses");
+    SurgeryState lam = GradientSurgery.parse("bloop:lambda=0.1/0.2").init(g);
+    assertMentions(error(() -> GradientSurgery.parse("bloop:lambda=0.1/0.2/0.3").direction(g, lam)),
+        "takes 4 losses", "got 3");
+  }
+
+  @Test
+  void specsAreStrict() {
+    assertMentions(error(() -> SurgeryConfig.parse("bloop:ratio-only=true,lambda=0.1/0.2")),
+        "ratio-only is defined for exactly 2 losses", "lambda (0.1/0.2)");
+    assertMentions(error(() -> SurgeryConfig.parse("cagrad:rescale=3")), "rescale (3)", "0, 1, 2");
+    assertMentions(error(() -> SurgeryConfig.parse("bloop:lambda=1f")), "lambda (1f) must be a number");
+    assertMentions(error(() -> SurgeryConfig.parse("bloop:lambda=0x1p3")), "must be a number");
+    assertMentions(error(() -> SurgeryConfig.parse("bloop:lambda=0.1/")), "lambda (0.1/) must be a number",
+        "'' is not");
+    assertMentions(error(() -> GradientSurgery.parse("mean").init(new float[0][][])), "at least 1 loss,");
+    assertMentions(error(() -> SurgeryConfig.parse("constant:weights=1/NaN")), "(-inf, inf)");
+    assertEquals(SurgeryConfig.parse("cagrad:rescale=0"), SurgeryConfig.parse("cagrad"));
+  }
+
+  @Test
+  void absurdWeightsOverflowLoudlyNeverSilently() {
+    float[][][] g = g(3);
+    for (String spec : new String[] {"upgrad:pref=1e308", "dualproj:pref=1e308", "constant:weights=1e308",
+        "constant:weights=1.7976931348623157E308", "mixed:lambda=1.7976931348623157E308"}) {
+      GradientSurgery s = GradientSurgery.parse(spec);
+      SurgeryState st = s.init(g);
+      assertThrows(DirectionOverflowException.class, () -> s.direction(g, st), spec);
+    }
+    GradientSurgery two = GradientSurgery.parse("constant:weights=1.7976931348623157E308");
+    float[][][] g2 = {g[0], g[1]};
+    assertThrows(DirectionOverflowException.class, () -> two.direction(g2, two.init(g2)));
+  }
+
+  /** IMTL-G on linearly dependent gradients no longer returns a step against a loss (g1 ≈ −2 g0). */
+  @Test
+  void imtlGOnDependentGradientsDoesNotPointAgainstALoss() {
+    GradientSurgery s = GradientSurgery.parse("imtl-g");
+    float[][][] g = {{{1, 0}}, {{-2, 1e-9f}}};
+    SurgeryState st = s.init(g);
+    assertArrayEquals(new float[] {0, 0}, s.direction(g, st)[0]);
+    assertMentions(st.lastStatus(), "linearly dependent", "d = 0");
+    float[][][] dup = {{{1, 2, 0}}, {{0.5f, -1, 3}}, {{0.5f, -1, 3}}}; // dependent but consistent: regular
+    SurgeryState st2 = s.init(dup);
+    float[] d = s.direction(dup, st2)[0];
+    assertEquals("", st2.lastStatus());
+    assertTrue(d[0] != 0 || d[1] != 0 || d[2] != 0);
+  }
+
+  /** Inputs a new user found failing (float bits in test resources), each solved or reported. */
+  @Test
+  void hardInputsAreSolvedOrReported() throws java.io.IOException {
+    String[][] cases = {{"cagrad.txt", "cagrad", "Pareto-stationary"}, {"cagrad_c_1.txt", "cagrad:c=1",
+        "Pareto-stationary"}, {"mgda_normalization_l2.txt", "mgda:normalization=l2", ""}};
+    for (String[] c : cases) {
+      float[][][] g = load("hard/" + c[0]);
+      GradientSurgery s = GradientSurgery.parse(c[1]);
+      SurgeryState st = s.init(g);
+      float[] d = s.direction(g, st)[0];
+      for (float v : d) {
+        assertTrue(Float.isFinite(v), c[1]);
+      }
+      assertTrue(st.lastStatus().contains(c[2]), c[1] + ": " + st.lastStatus());
+    }
+  }
+
+  static float[][][] load(String resource) throws java.io.IOException {
+    try (java.io.InputStream in = KLossApiTest.class.getResourceAsStream(resource)) {
+      String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim().split("\n");
+      float[][][] g = new float[lines.length][1][];
+      for (int i = 0; i < lines.length; i++) {
+        String[] p = lines[i].trim().split(" ");
+        g[i][0] = new float[p.length];
+        for (int j = 0; j < p.length; j++) {
+          g[i][0][j] = Float.intBitsToFloat(Integer.parseInt(p[j]));
+        }
+      }
+      return g;
+    }
+  }
+
+  /** A snapshot written into a stream followed by more data restores, leaving the rest unread. */
+  @Test
+  void aSnapshotIsReadToItsDeclaredLengthFromAStream() throws java.io.IOException {
+    GradientSurgery s = GradientSurgery.parse("pcgrad:ema=0.5");
+    float[][][] g = g(3);
+    SurgeryState st = s.init(g);
+    s.direction(g, st);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    st.writeSnapshot(out);
+    out.write(new byte[] {1, 2, 3});
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(out.toByteArray());
+    assertEquals(1, s.restore(in, null).step());
+    assertEquals(1, in.read(), "the bytes after the snapshot are left for the caller");
+  }
 }

@@ -133,7 +133,9 @@ class ThreadInvarianceTest {
   void threadCountsAreValidated() {
     GradientSurgery s = GradientSurgery.parse("bloop");
     String m = assertThrows(IllegalArgumentException.class, () -> s.withThreads(0)).getMessage();
-    assertTrue(m.contains("threads (0)") && m.contains(">= 1"), m);
+    assertTrue(m.contains("threads (0)") && m.contains("[1, 256]"), m);
+    String big = assertThrows(IllegalArgumentException.class, () -> s.withThreads(1000)).getMessage();
+    assertTrue(big.contains("threads (1000)"), big);
     assertEquals(3, s.withThreads(3).threads());
     assertEquals(s, s.withThreads(3), "the thread count is not part of the method's identity");
   }

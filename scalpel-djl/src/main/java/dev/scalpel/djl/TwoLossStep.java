@@ -353,22 +353,62 @@ public final class TwoLossStep implements AutoCloseable {
   }
 
   private void bindParameters() {
+    boolean changed = false;
     for (int t = 0; t < params.size(); t++) {
       NDArray a = params.get(t).getArray();
       if (a != boundArrays[t]) {
+        if (!a.hasGradient()) {
+          throw new IllegalArgumentException("parameter " + infos.get(t).name() + " does not require a gradient"
+              + " (frozen?): leave it out of the step's parameters");
+        }
         paramViews[t] = NativeViews.view(a, "parameter " + infos.get(t).name());
         paramReadOnly[t] = paramViews[t].asReadOnlyBuffer();
         boundArrays[t] = a;
         gradChecked[t] = false;
+        changed = true;
       }
+    }
+    if (changed) {
+      allocateGradients();
     }
   }
 
   /*
-   * Zeroes every gradient tensor in place, through a view taken and used while the gradient wrapper is open: before
-   * the first backward pass a parameter has no gradient yet and DJL hands out a temporary zero array, whose memory
-   * is freed when the wrapper closes, so its view must not outlive it.
+   * Gives every parameter its own gradient storage. A parameter that no backward pass has reached yet (one that
+   * only the auxiliary loss uses, or none) has none: DJL then hands out a temporary zero array whose memory is
+   * freed when it closes, and a view of it kept across the step read freed memory (a JVM crash, or parameters
+   * driven to ~1e30). One backward pass of Σ_p 0·sum(p) allocates a zero gradient for every parameter; backward
+   * passes accumulate into that storage in place and the step zeroes it in place, so it lives as long as the
+   * parameter does and every view of it stays valid.
    */
+  private void allocateGradients() {
+    List<NDArray> temporaries = new ArrayList<>();
+    try (GradientCollector gc = engine.newGradientCollector()) {
+      NDArray touch = null;
+      for (NDArray a : boundArrays) {
+        NDArray sum = a.sum();
+        NDArray term = sum.mul(0f);
+        temporaries.add(sum);
+        temporaries.add(term);
+        touch = touch == null ? term : touch.add(term);
+        temporaries.add(touch);
+      }
+      if (touch != null) {
+        gc.backward(touch);
+      }
+    } finally {
+      for (NDArray a : temporaries) {
+        a.close();
+      }
+    }
+    for (int t = 0; t < params.size(); t++) {
+      try (NDArray g = boundArrays[t].getGradient()) {
+        NativeViews.zero(NativeViews.view(g, "gradient of " + infos.get(t).name()));
+      }
+    }
+  }
+
+  /* Zeroes every gradient tensor in place (each has its own storage: see allocateGradients). */
   private void zeroAllGradients() {
     for (int t = 0; t < params.size(); t++) {
       try (NDArray g = boundArrays[t].getGradient()) {

@@ -57,6 +57,8 @@ public final class SweepRunner {
     this.out = out;
     List<String> labels = new ArrayList<>();
     for (GradientSurgery m : methods) {
+      // before any run: a method that cannot take the task's losses fails the command, not each run
+      (m.method().hasLambda() ? m.withLambda(1) : m).config().checkLosses(task.losses());
       String label = MethodLabel.of(m.config());
       if (labels.contains(label)) {
         throw new IllegalArgumentException("method '" + label + "' is given twice (λ in a spec is replaced by "

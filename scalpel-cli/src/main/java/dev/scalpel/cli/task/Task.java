@@ -23,6 +23,11 @@ public interface Task {
    */
   List<String> metricColumns();
 
+  /** The number of losses the task gives a method (2 unless the task says otherwise). */
+  default int losses() {
+    return 2;
+  }
+
   /** The plots a sweep draws from results.csv (the first is {@code pareto}). */
   List<PlotSpec> plots();
 

@@ -36,6 +36,11 @@ public final class Toy3dTask implements Task {
   }
 
   @Override
+  public int losses() {
+    return 3;
+  }
+
+  @Override
   public List<String> metricColumns() {
     return List.of("main_loss", "aux_loss", "aux2_loss", "a", "b", "c");
   }

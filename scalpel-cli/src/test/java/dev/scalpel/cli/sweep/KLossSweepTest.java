@@ -77,6 +77,18 @@ class KLossSweepTest {
     }
   }
 
+  /** A method that cannot take the task's number of losses fails the command before any run. */
+  @Test
+  void aMethodForAnotherNumberOfLossesFailsUpFront(@TempDir Path dir) {
+    Path out = dir.resolve("bad");
+    assertEquals(2, run("sweep", "--task", "toy3d", "--method", "mixed", "--method", "constant:weights=1/2",
+        "--lambdas", "1", "--out", out.toString()));
+    assertTrue(!Files.exists(out.resolve("results.csv")), "nothing ran");
+    // λ in a spec is replaced by the grid, so a λ vector there does not fix the number of losses
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "bloop:lambda=1/2", "--lambdas", "1", "--steps",
+        "50", "--out", dir.resolve("ok").toString()));
+  }
+
   @Test
   void labelsNameTheKeysThatDifferFromTheDefaults() {
     assertEquals("constant weights=1/0.5", MethodLabel.of(SurgeryConfig.parse("constant:weights=1/0.5")));
