@@ -69,14 +69,13 @@ import java.util.Set;
  * included. Not thread-safe; only one DJL gradient collector may be open at a time in the process.
  */
 public final class TwoLossStep implements AutoCloseable {
-  private static final int STATE_VERSION = 1;
   /** Names of the sections {@link #saveState()} writes. */
-  public static final String SECTION_META = "step.meta";
-  public static final String SECTION_PARAMS = "step.params";
-  public static final String SECTION_OPTIMISER = "step.optimiser";
-  public static final String SECTION_SURGERY = "step.surgery";
+  public static final String SECTION_META = StepCheckpoint.META;
+  public static final String SECTION_PARAMS = StepCheckpoint.PARAMS;
+  public static final String SECTION_OPTIMISER = StepCheckpoint.OPTIMISER;
+  public static final String SECTION_SURGERY = StepCheckpoint.SURGERY;
 
-  private final List<Parameter> params;
+  private final ParameterBinding binding;
   private final List<ParameterInfo> infos;
   private final int[] sizes;
   private final GradientSurgery surgery;
@@ -86,11 +85,9 @@ public final class TwoLossStep implements AutoCloseable {
   private final NDManager manager;
   private final ParameterStore store;
 
-  private final NDArray[] boundArrays;
   private final FloatBuffer[] paramViews;
   private final FloatBuffer[] paramReadOnly;
   private final FloatBuffer[] gradViews;
-  private final boolean[] gradChecked;
   private final float[][] mainArrays;
   private final FloatBuffer[] mainBuffers;
   private final float[][] auxArrays;
@@ -106,10 +103,7 @@ public final class TwoLossStep implements AutoCloseable {
   private boolean closed;
 
   private TwoLossStep(Builder b) {
-    this.params = List.copyOf(b.parameters);
-    if (params.isEmpty()) {
-      throw new IllegalArgumentException("no trainable parameters (initialise the block first?)");
-    }
+    this.binding = new ParameterBinding(b.parameters);
     if (b.surgery == null) {
       throw new IllegalArgumentException("a GradientSurgery is required: builder.surgery(...)");
     }
@@ -119,28 +113,15 @@ public final class TwoLossStep implements AutoCloseable {
     this.surgery = b.surgery;
     this.optimiser = b.optimiser;
     this.path = b.path;
-    int n = params.size();
-    List<ParameterInfo> list = new ArrayList<>(n);
-    sizes = new int[n];
-    for (int t = 0; t < n; t++) {
-      Parameter p = params.get(t);
-      if (!p.isInitialized()) {
-        throw new IllegalArgumentException("parameter " + p.getName() + " is not initialised: call "
-            + "block.initialize(manager, DataType.FLOAT32, inputShape) first");
-      }
-      NDArray a = p.getArray();
-      list.add(new ParameterInfo(t, p.getName(), a.getShape()));
-      sizes[t] = Math.toIntExact(a.size());
-    }
-    this.infos = List.copyOf(list);
-    this.engine = params.get(0).getArray().getManager().getEngine();
+    this.infos = binding.infos;
+    this.sizes = binding.sizes;
+    int n = sizes.length;
+    this.engine = binding.engine;
     this.manager = engine.newBaseManager(Device.cpu());
     this.store = new ParameterStore(manager, false);
-    boundArrays = new NDArray[n];
-    paramViews = new FloatBuffer[n];
-    paramReadOnly = new FloatBuffer[n];
-    gradViews = new FloatBuffer[n];
-    gradChecked = new boolean[n];
+    paramViews = binding.paramViews;
+    paramReadOnly = binding.paramReadOnly;
+    gradViews = binding.gradViews;
     mainArrays = new float[n][];
     mainBuffers = new FloatBuffer[n];
     auxArrays = new float[n][];
@@ -157,7 +138,7 @@ public final class TwoLossStep implements AutoCloseable {
         paramArrayReadOnly[t] = FloatBuffer.wrap(paramArrays[t]).asReadOnlyBuffer();
       }
     }
-    bindParameters();
+    binding.bind();
     optimiser.init(sizes);
   }
 
@@ -192,11 +173,11 @@ public final class TwoLossStep implements AutoCloseable {
       throw new IllegalArgumentException("main and auxiliary losses must not be null");
     }
     long t0 = System.nanoTime();
-    bindParameters();
+    binding.bind();
     double mainLoss;
     double auxLoss;
     try (NDManager sm = manager.newSubManager()) {
-      zeroAllGradients();
+      binding.zeroGradients();
       if (path == GradientPath.ARRAYS) {
         for (int t = 0; t < sizes.length; t++) {
           NativeViews.copy(paramViews[t], paramArrays[t]);
@@ -204,7 +185,6 @@ public final class TwoLossStep implements AutoCloseable {
       }
       long t1 = System.nanoTime();
       mainLoss = backward(main, sm, "main");
-      fetchGradViews();
       long t2 = System.nanoTime();
       // where each gradient lives: NATIVE keeps them in the gradient tensors where it can; the array paths copy
       FloatBuffer[] gm;
@@ -212,12 +192,12 @@ public final class TwoLossStep implements AutoCloseable {
       FloatBuffer[] out;
       boolean arrays = path != GradientPath.NATIVE;
       if (aux instanceof AuxiliaryLoss.Autograd a) {
-        copyGradients(mainArrays); // needed on every path: the auxiliary backward pass reuses the gradient tensors
-        zeroGradients();
+        binding.copyGradients(mainArrays); // needed on every path: the auxiliary backward pass reuses the tensors
+        binding.zeroGradients();
         auxLoss = backward(a.loss(), sm, "auxiliary");
         gm = mainBuffers;
         if (arrays) {
-          copyGradients(auxArrays);
+          binding.copyGradients(auxArrays);
           ga = auxBuffers;
           out = mainBuffers;
         } else {
@@ -236,7 +216,7 @@ public final class TwoLossStep implements AutoCloseable {
         auxLoss = al.valueAndGradient(paramsIn, auxArrays);
         ga = auxBuffers;
         if (arrays) {
-          copyGradients(mainArrays);
+          binding.copyGradients(mainArrays);
           gm = mainBuffers;
           out = mainBuffers;
         } else {
@@ -352,129 +332,13 @@ public final class TwoLossStep implements AutoCloseable {
     return loss.toArray()[0].doubleValue();
   }
 
-  private void bindParameters() {
-    boolean changed = false;
-    for (int t = 0; t < params.size(); t++) {
-      NDArray a = params.get(t).getArray();
-      if (a != boundArrays[t]) {
-        if (!a.hasGradient()) {
-          throw new IllegalArgumentException("parameter " + infos.get(t).name() + " does not require a gradient"
-              + " (frozen?): leave it out of the step's parameters");
-        }
-        paramViews[t] = NativeViews.view(a, "parameter " + infos.get(t).name());
-        paramReadOnly[t] = paramViews[t].asReadOnlyBuffer();
-        boundArrays[t] = a;
-        gradChecked[t] = false;
-        changed = true;
-      }
-    }
-    if (changed) {
-      allocateGradients();
-    }
-  }
-
-  /*
-   * Gives every parameter its own gradient storage. A parameter that no backward pass has reached yet (one that
-   * only the auxiliary loss uses, or none) has none: DJL then hands out a temporary zero array whose memory is
-   * freed when it closes, and a view of it kept across the step read freed memory (a JVM crash, or parameters
-   * driven to ~1e30). One backward pass of Σ_p 0·sum(p) allocates a zero gradient for every parameter; backward
-   * passes accumulate into that storage in place and the step zeroes it in place, so it lives as long as the
-   * parameter does and every view of it stays valid.
-   */
-  private void allocateGradients() {
-    List<NDArray> temporaries = new ArrayList<>();
-    try (GradientCollector gc = engine.newGradientCollector()) {
-      NDArray touch = null;
-      for (NDArray a : boundArrays) {
-        NDArray sum = a.sum();
-        NDArray term = sum.mul(0f);
-        temporaries.add(sum);
-        temporaries.add(term);
-        touch = touch == null ? term : touch.add(term);
-        temporaries.add(touch);
-      }
-      if (touch != null) {
-        gc.backward(touch);
-      }
-    } finally {
-      for (NDArray a : temporaries) {
-        a.close();
-      }
-    }
-    for (int t = 0; t < params.size(); t++) {
-      try (NDArray g = boundArrays[t].getGradient()) {
-        NativeViews.zero(NativeViews.view(g, "gradient of " + infos.get(t).name()));
-      }
-    }
-  }
-
-  /* Zeroes every gradient tensor in place (each has its own storage: see allocateGradients). */
-  private void zeroAllGradients() {
-    for (int t = 0; t < params.size(); t++) {
-      try (NDArray g = boundArrays[t].getGradient()) {
-        NativeViews.zero(NativeViews.rawView(g));
-      }
-    }
-  }
-
-  /*
-   * Views of the gradients after a backward pass: the gradient tensors then exist and are owned by the parameters
-   * (backward accumulates into them in place), so the views stay valid after the wrappers close. The first view
-   * of each is checked to alias the tensor.
-   */
-  private void fetchGradViews() {
-    for (int t = 0; t < params.size(); t++) {
-      try (NDArray g = boundArrays[t].getGradient()) {
-        if (!gradChecked[t]) {
-          gradViews[t] = NativeViews.view(g, "gradient of " + infos.get(t).name());
-          gradChecked[t] = true;
-        } else {
-          gradViews[t] = NativeViews.rawView(g);
-        }
-      }
-    }
-  }
-
-  private void zeroGradients() {
-    for (FloatBuffer g : gradViews) {
-      NativeViews.zero(g);
-    }
-  }
-
-  private void copyGradients(float[][] into) {
-    for (int t = 0; t < sizes.length; t++) {
-      NativeViews.copy(gradViews[t], into[t]);
-    }
-  }
-
   /**
    * The step's state as checkpoint sections: parameters, optimiser state, surgery state and step count, with the
    * specs of the surgery and the optimiser (checked by {@link #restoreState}). Add sections of your own (data
    * position, RNG) and write them with {@link CheckpointFile#write}.
    */
   public Map<String, byte[]> saveState() {
-    Map<String, byte[]> s = new LinkedHashMap<>();
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(STATE_VERSION);
-      out.writeLong(steps);
-      out.writeUTF(surgery.toString());
-      out.writeUTF(optimiser.spec());
-      out.writeInt(sizes.length);
-      for (ParameterInfo p : infos) {
-        out.writeUTF(p.name());
-        out.writeInt(p.size());
-      }
-      out.flush();
-      s.put(SECTION_META, bytes.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    s.put(SECTION_PARAMS, Sections.floats(parameterValues()));
-    s.put(SECTION_OPTIMISER, optimiser.saveState());
-    s.put(SECTION_SURGERY, state == null ? new byte[0] : state.snapshot());
-    return s;
+    return StepCheckpoint.save(steps, surgery, optimiser, binding, state);
   }
 
   /**
@@ -483,79 +347,14 @@ public final class TwoLossStep implements AutoCloseable {
    * or parameter layout.
    */
   public void restoreState(Map<String, byte[]> sections) {
-    bindParameters();
-    String where = "(step state)";
-    byte[] meta = Sections.require(sections, SECTION_META, where);
-    long savedSteps;
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta))) {
-      int version = in.readInt();
-      if (version != STATE_VERSION) {
-        throw new CheckpointException("step state has version " + version + "; this build reads " + STATE_VERSION);
-      }
-      savedSteps = in.readLong();
-      String savedSurgery = in.readUTF();
-      if (!savedSurgery.equals(surgery.toString())) {
-        throw new CheckpointException("the checkpoint was made with method '" + savedSurgery
-            + "' but this step uses '" + surgery + "'");
-      }
-      String savedOptimiser = in.readUTF();
-      if (!savedOptimiser.equals(optimiser.spec())) {
-        throw new CheckpointException("the checkpoint was made with optimiser '" + savedOptimiser
-            + "' but this step uses '" + optimiser.spec() + "'");
-      }
-      int n = in.readInt();
-      List<String> layout = new ArrayList<>();
-      for (int t = 0; t < n; t++) {
-        layout.add(in.readUTF() + "[" + in.readInt() + "]");
-      }
-      List<String> mine = new ArrayList<>();
-      for (ParameterInfo p : infos) {
-        mine.add(p.name() + "[" + p.size() + "]");
-      }
-      if (!layout.equals(mine)) {
-        throw new CheckpointException("the checkpoint holds parameters " + layout + " but the model has " + mine);
-      }
-    } catch (IOException e) {
-      throw new CheckpointException("step state is malformed: " + e, e);
-    }
-    float[][] values = Sections.floats(Sections.require(sections, SECTION_PARAMS, where), "parameters section");
-    for (int t = 0; t < sizes.length; t++) {
-      if (values[t].length != sizes[t]) {
-        throw new CheckpointException("parameter " + infos.get(t).name() + " has " + values[t].length
-            + " values in the checkpoint, " + sizes[t] + " in the model");
-      }
-    }
-    try {
-      optimiser.restoreState(Sections.require(sections, SECTION_OPTIMISER, where));
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException("cannot restore the optimiser: " + e.getMessage(), e);
-    }
-    byte[] snap = Sections.require(sections, SECTION_SURGERY, where);
-    SurgeryState restored;
-    try {
-      restored = snap.length == 0 ? null : surgery.restore(snap, sizes);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException("cannot restore the surgery state: " + e.getMessage(), e);
-    }
-    for (int t = 0; t < sizes.length; t++) {
-      NativeViews.copy(values[t], paramViews[t]);
-    }
-    state = restored;
-    steps = savedSteps;
+    StepCheckpoint.Restored r = StepCheckpoint.restore(sections, surgery, optimiser, binding);
+    state = r.state();
+    steps = r.steps();
   }
 
   /** Writes {@link #saveState()} plus {@code extra} sections atomically to {@code file}. */
   public void saveCheckpoint(Path file, Map<String, byte[]> extra) {
-    Map<String, byte[]> all = saveState();
-    if (extra != null) {
-      for (Map.Entry<String, byte[]> e : extra.entrySet()) {
-        if (all.containsKey(e.getKey())) {
-          throw new IllegalArgumentException("section name '" + e.getKey() + "' is reserved");
-        }
-        all.put(e.getKey(), e.getValue());
-      }
-    }
-    CheckpointFile.write(file, all);
+    CheckpointFile.write(file, StepCheckpoint.withExtra(saveState(), extra));
   }
 
   /** Reads and verifies {@code file}, restores this step from it and returns all its sections (yours included). */
@@ -571,28 +370,12 @@ public final class TwoLossStep implements AutoCloseable {
 
   /** Copies of the current parameter values, in tensor order. */
   public float[][] parameterValues() {
-    bindParameters();
-    float[][] out = new float[sizes.length][];
-    for (int t = 0; t < sizes.length; t++) {
-      out[t] = new float[sizes[t]];
-      NativeViews.copy(paramViews[t], out[t]);
-    }
-    return out;
+    return binding.values();
   }
 
   /** Overwrites the parameter values in place (e.g. a Java-side initialisation), in tensor order. */
   public void setParameterValues(float[][] values) {
-    bindParameters();
-    if (values.length != sizes.length) {
-      throw new IllegalArgumentException(values.length + " tensors given, the model has " + sizes.length);
-    }
-    for (int t = 0; t < sizes.length; t++) {
-      if (values[t].length != sizes[t]) {
-        throw new IllegalArgumentException("tensor " + t + " (" + infos.get(t).name() + ") has " + sizes[t]
-            + " elements, " + values[t].length + " given");
-      }
-      NativeViews.copy(values[t], paramViews[t]);
-    }
+    binding.setValues(values);
   }
 
   /** The parameter store to pass to {@code block.forward} inside loss functions. */
@@ -648,7 +431,7 @@ public final class TwoLossStep implements AutoCloseable {
   @Override
   public String toString() {
     return "TwoLossStep[" + surgery + ", " + optimiser.spec() + ", " + path + ", tensors=" + sizes.length
-        + ", parameters=" + Arrays.stream(sizes).asLongStream().sum() + ", steps=" + steps + "]";
+        + ", parameters=" + binding.parameterCount() + ", steps=" + steps + "]";
   }
 
   /** Builder of {@link TwoLossStep}. */
