@@ -114,6 +114,70 @@ class UnreachedParameterTest {
     }
   }
 
+  /** The same on the k-loss step: both losses from one call, two backward passes; C never moves. */
+  @Test
+  void theKLossStepToo() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    float[] x1 = TwoLossStepTest.randoms(rnd, B * IN);
+    float[] y1 = TwoLossStepTest.randoms(rnd, B * OUT);
+    float[] x2 = TwoLossStepTest.randoms(rnd, B * IN);
+    float[] y2 = TwoLossStepTest.randoms(rnd, B * OUT);
+    float[] y3 = TwoLossStepTest.randoms(rnd, B * OUT);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Linear a = linear(m);
+      Linear b = linear(m);
+      Linear c = linear(m);
+      List<Parameter> params = new ArrayList<>();
+      for (Linear l : new Linear[] {a, b, c}) {
+        for (Pair<String, Parameter> p : l.getParameters()) {
+          params.add(p.getValue());
+        }
+      }
+      try (KLossStep step = KLossStep.builder(params).surgery(GradientSurgery.parse("bloop:lambda=0.5,ema=1"))
+          .optimiser(Sgd.builder().learningRate(0.1).build()).build()) {
+        float[][] c0 = {step.parameterValues()[4].clone(), step.parameterValues()[5].clone()};
+        for (int s = 0; s < 4; s++) {
+          float[][] th = step.parameterValues();
+          double[][] gm = new double[6][];
+          double[][] ga = new double[6][];
+          double[][] gA1 = TwoLossStepTest.squareGrad(d(th[0]), d(th[1]), x1, y1);
+          double[][] gA2 = TwoLossStepTest.squareGrad(d(th[0]), d(th[1]), x2, y2);
+          double[][] gB = TwoLossStepTest.squareGrad(d(th[2]), d(th[3]), x2, y3);
+          gm[0] = gA1[0];
+          gm[1] = gA1[1];
+          ga[0] = gA2[0];
+          ga[1] = gA2[1];
+          ga[2] = gB[0];
+          ga[3] = gB[1];
+          for (int t = 2; t < 6; t++) {
+            gm[t] = new double[th[t].length];
+            if (t >= 4) {
+              ga[t] = new double[th[t].length];
+            }
+          }
+          double r = dot(gm, ga) / (dot(gm, gm) + 1e-7);
+          step.step(Losses.of(sm -> lossK(a, step, sm, x1, y1),
+              sm -> lossK(a, step, sm, x2, y2).add(lossK(b, step, sm, x2, y3))));
+          float[][] after = step.parameterValues();
+          for (int t = 0; t < 6; t++) {
+            for (int i = 0; i < th[t].length; i++) {
+              assertEquals(th[t][i] - 0.1 * (gm[t][i] + 0.5 * (ga[t][i] - r * gm[t][i])), after[t][i], 1e-5);
+            }
+          }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c0[0], step.parameterValues()[4]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c0[1], step.parameterValues()[5]);
+      }
+    }
+  }
+
+  static NDArray lossK(Linear block, KLossStep step, NDManager sm, float[] x, float[] y) {
+    NDArray xs = sm.create(x, new Shape(B, IN));
+    NDArray ys = sm.create(y, new Shape(B, OUT));
+    NDArray pred = block.forward(step.parameterStore(), new NDList(xs), true).singletonOrThrow();
+    return pred.sub(ys).square().sum().mul(0.5 / B);
+  }
+
   /** Only the main loss reaches B (the auxiliary one does not): the mirror case. */
   @ParameterizedTest
   @CsvSource({"NATIVE", "GRADIENT_ARRAYS", "ARRAYS"})
