@@ -12,6 +12,6 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$root" && mvn -q -pl scalpel-djl -am compile dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null)
 fi
-cp="$here/target/classes:$root/scalpel-core/target/classes:$(cat "$here/target/classpath.txt")"
+cp="$here/target/classes:$root/scalpel-core/target/classes:$root/scalpel-train/target/classes:$(cat "$here/target/classpath.txt")"
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -Dai.djl.offline=true ${JAVA_OPTS:-} -cp "$cp" "$@"

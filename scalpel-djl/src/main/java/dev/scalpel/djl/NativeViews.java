@@ -3,8 +3,10 @@ package dev.scalpel.djl;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.scalpel.train.optim.Optimiser;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Direct views over the memory of CPU tensors ({@code toByteBuffer(true)}), and the checks that they really alias
@@ -76,5 +78,22 @@ public final class NativeViews {
   /** Copies {@code src} into the remaining elements of {@code dst}. */
   public static void copy(float[] src, FloatBuffer dst) {
     dst.put(dst.position(), src, 0, src.length);
+  }
+
+  /**
+   * One update of {@code optimiser} over DJL tensors (float32, CPU): the parameters are moved in place through
+   * direct views of their memory (never with {@code NDArray.set}, which would swap their storage); the directions
+   * are only read.
+   */
+  public static void updateInPlace(Optimiser optimiser, List<NDArray> params, List<NDArray> direction) {
+    FloatBuffer[] p = new FloatBuffer[params.size()];
+    FloatBuffer[] d = new FloatBuffer[direction.size()];
+    for (int t = 0; t < p.length; t++) {
+      p[t] = view(params.get(t), "parameter " + t);
+    }
+    for (int t = 0; t < d.length; t++) {
+      d[t] = view(direction.get(t), "direction " + t);
+    }
+    optimiser.updateInPlace(p, d);
   }
 }

@@ -2,9 +2,9 @@ package dev.scalpel.djl;
 
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.core.SurgeryState;
-import dev.scalpel.djl.checkpoint.CheckpointException;
-import dev.scalpel.djl.checkpoint.Sections;
-import dev.scalpel.djl.optim.Optimiser;
+import dev.scalpel.train.checkpoint.CheckpointException;
+import dev.scalpel.train.checkpoint.Sections;
+import dev.scalpel.train.optim.Optimiser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

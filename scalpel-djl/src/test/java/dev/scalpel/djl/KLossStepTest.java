@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.djl.optim.Sgd;
+import dev.scalpel.train.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.djl.checkpoint.CheckpointException;
-import dev.scalpel.djl.optim.Adam;
-import dev.scalpel.djl.optim.Sgd;
+import dev.scalpel.train.checkpoint.CheckpointException;
+import dev.scalpel.train.optim.Adam;
+import dev.scalpel.train.optim.Sgd;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -130,7 +130,7 @@ class StepStateTest {
       ai.djl.ndarray.NDArray d = m.create(new float[] {1f, -1f, 0.5f});
       Sgd sgd = Sgd.builder().learningRate(0.5).build();
       sgd.init(new int[] {3});
-      sgd.updateInPlace(java.util.List.of(p), java.util.List.of(d));
+      NativeViews.updateInPlace(sgd, java.util.List.of(p), java.util.List.of(d));
       assertArrayEquals(new float[] {0.5f, 2.5f, 2.75f}, p.toFloatArray());
       assertArrayEquals(new float[] {1f, -1f, 0.5f}, d.toFloatArray());
     }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The command line's file writes: atomic through {@link dev.scalpel.djl.checkpoint.AtomicFiles} (a reader sees the
+ * The command line's file writes: atomic through {@link dev.scalpel.train.checkpoint.AtomicFiles} (a reader sees the
  * old content or the new one, never a torn file); on a file system that cannot rename atomically, a plain write.
  */
 public final class AtomicFiles {
@@ -16,7 +16,7 @@ public final class AtomicFiles {
 
   public static void write(Path target, byte[] content) throws IOException {
     try {
-      dev.scalpel.djl.checkpoint.AtomicFiles.write(target, content);
+      dev.scalpel.train.checkpoint.AtomicFiles.write(target, content);
     } catch (AtomicMoveNotSupportedException e) {
       Files.write(target, content);
     }

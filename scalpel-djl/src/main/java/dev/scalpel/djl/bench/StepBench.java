@@ -23,7 +23,7 @@ import dev.scalpel.djl.LossFunction;
 import dev.scalpel.djl.NativeViews;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.djl.TwoLossStep;
-import dev.scalpel.djl.optim.Adam;
+import dev.scalpel.train.optim.Adam;
 import dev.scalpel.djl.smooth.Batches;
 import dev.scalpel.djl.smooth.Mlp;
 import dev.scalpel.djl.smooth.SmoothMnist;

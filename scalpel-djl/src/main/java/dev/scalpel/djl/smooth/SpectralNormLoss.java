@@ -2,7 +2,7 @@ package dev.scalpel.djl.smooth;
 
 import dev.scalpel.djl.AnalyticLoss;
 import dev.scalpel.djl.ParameterInfo;
-import dev.scalpel.djl.checkpoint.CheckpointException;
+import dev.scalpel.train.checkpoint.CheckpointException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.core.Method;
-import dev.scalpel.djl.checkpoint.CheckpointException;
+import dev.scalpel.train.checkpoint.CheckpointException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

