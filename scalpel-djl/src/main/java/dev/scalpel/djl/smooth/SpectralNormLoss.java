@@ -193,7 +193,7 @@ public final class SpectralNormLoss implements AnalyticLoss {
     return value;
   }
 
-  /** The persistent vectors u then v of every matrix, little-endian floats. */
+  /** The persistent vectors u then v of every matrix, big-endian floats (as every checkpoint format). */
   @Override
   public byte[] saveState() {
     if (tensors == null) {
@@ -203,7 +203,7 @@ public final class SpectralNormLoss implements AnalyticLoss {
     for (int l = 0; l < tensors.length; l++) {
       n += 8 + 4 * (rows[l] + cols[l]);
     }
-    ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.BIG_ENDIAN);
     b.putInt(tensors.length);
     for (int l = 0; l < tensors.length; l++) {
       b.putInt(rows[l]).putInt(cols[l]);
@@ -223,7 +223,7 @@ public final class SpectralNormLoss implements AnalyticLoss {
       throw new IllegalStateException("bind the loss to the model before restoring its state");
     }
     try {
-      ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.BIG_ENDIAN);
       int n = b.getInt();
       if (n != tensors.length) {
         throw new CheckpointException("spectral-norm state has " + n + " matrices, the model " + tensors.length);

@@ -23,7 +23,10 @@ import java.util.Map;
  *
  * <p>Format (version {@value #VERSION}): the 8-byte magic {@code SCALPELC}, an int version, an int section count,
  * then for each section its name (modified UTF-8 with a 2-byte length) and its bytes (8-byte length), and last the
- * SHA-256 of everything before it. Big-endian.
+ * SHA-256 of everything before it. Big-endian, and so is everything Scalpel writes inside the sections (the
+ * parameters, the optimiser state, the surgery snapshot, the spectral-norm vectors). The SHA-256 is the integrity
+ * check of the whole checkpoint; the optimiser state and the surgery snapshot also carry a CRC-32 of their own
+ * because they can be stored and restored on their own.
  *
  * <p>Writing: to a temporary file in the same directory, forced to disk, renamed over the target with an atomic
  * move, then the directory is forced: a reader sees the old checkpoint or the new one, never a mix, even after a
@@ -36,7 +39,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class CheckpointFile {
-  public static final int VERSION = 1;
+  /** 2: every number inside the sections big-endian (version 1 files held little-endian floats: refused). */
+  public static final int VERSION = 2;
   private static final byte[] MAGIC = "SCALPELC".getBytes(StandardCharsets.US_ASCII);
   private static final int DIGEST = 32;
 

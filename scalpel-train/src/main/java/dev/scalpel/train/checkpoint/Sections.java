@@ -10,13 +10,13 @@ public final class Sections {
   private Sections() {
   }
 
-  /** Float arrays as bytes: int count, then for each an int length and its floats (little-endian). */
+  /** Float arrays as bytes: int count, then for each an int length and its floats (big-endian, as every format). */
   public static byte[] floats(float[][] arrays) {
     long n = 4;
     for (float[] a : arrays) {
       n += 4 + 4L * a.length;
     }
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n)).order(ByteOrder.BIG_ENDIAN);
     b.putInt(arrays.length);
     for (float[] a : arrays) {
       b.putInt(a.length);
@@ -29,7 +29,7 @@ public final class Sections {
   /** Reads {@link #floats(float[][])}. */
   public static float[][] floats(byte[] bytes, String what) {
     try {
-      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
       float[][] out = new float[b.getInt()][];
       for (int i = 0; i < out.length; i++) {
         int len = b.getInt();
