@@ -58,10 +58,14 @@ class CheckpointFileTest {
     Files.writeString(f, "hello, not a checkpoint at all");
     assertMessage(f, "not a Scalpel checkpoint");
 
-    byte[] v2 = good.clone();
-    v2[11] = 2; // version int follows the 8-byte magic
-    Files.write(f, v2);
-    assertMessage(f, "version 2");
+    byte[] v1 = good.clone();
+    v1[11] = 1; // version int follows the 8-byte magic: version 1 (little-endian floats) is refused
+    Files.write(f, v1);
+    assertMessage(f, "version 1");
+    byte[] v3 = good.clone();
+    v3[11] = 3;
+    Files.write(f, v3);
+    assertMessage(f, "version 3");
 
     assertMessage(dir.resolve("missing.bin"), "does not exist");
   }
