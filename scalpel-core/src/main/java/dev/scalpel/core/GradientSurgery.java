@@ -72,6 +72,14 @@ public interface GradientSurgery {
 
   int threads();
 
+  /**
+   * The same method recording {@link Diagnostics} each step ({@link SurgeryState#lastDiagnostics()}): the Gramian
+   * pass then computes every pair of vectors (gradients and EMAs), from which the cosines between gradients, the
+   * EMA's staleness, |d| and the orthogonality error follow exactly. The directions are the same bit for bit;
+   * states made with it keep computing every pair. Default: off.
+   */
+  GradientSurgery withDiagnostics(boolean on);
+
   // ---- k losses
 
   /**

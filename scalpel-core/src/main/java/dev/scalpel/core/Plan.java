@@ -29,13 +29,26 @@ final class Plan {
   /** Elements per block of the general passes: the m vectors' double scratch (8m·block bytes) stays in L2. */
   final int block;
 
-  Plan(Rule rule, int k, boolean forceGeneral) {
+  /** Whether every pair of vectors is computed, for {@link Diagnostics}. */
+  final boolean diagnostics;
+
+  Plan(Rule rule, int k, boolean forceGeneral, boolean diagnostics) {
+    this.diagnostics = diagnostics;
     this.k = k;
     Method method = rule.config.method();
     boolean twoLoss = k == 2 && method.family() == Method.Family.PRIORITY;
     this.streams = rule.streams(k);
     this.m = k + streams.length;
     int[][] pairs = rule.pairs(k, streams);
+    if (diagnostics && !rule.perCoordinate()) { // every pair of the m vectors, the method's own among them
+      pairs = new int[m * (m + 1) / 2][];
+      int n = 0;
+      for (int a = 0; a < m; a++) {
+        for (int b = a; b < m; b++) {
+          pairs[n++] = new int[] {a, b};
+        }
+      }
+    }
     if (rule.perCoordinate()) {
       mode = Mode.PER_COORDINATE;
     } else if (twoLoss && !forceGeneral) {
@@ -47,7 +60,7 @@ final class Plan {
     for (int i = 0; i < pairs.length; i++) {
       p[i] = new int[] {Math.min(pairs[i][0], pairs[i][1]), Math.max(pairs[i][0], pairs[i][1])};
     }
-    if (mode == Mode.GENERAL) { // strips of pairs sharing their first vector
+    if (mode == Mode.GENERAL || diagnostics) { // strips of pairs sharing their first vector
       Arrays.sort(p, (x, y) -> x[0] != y[0] ? Integer.compare(x[0], y[0]) : Integer.compare(x[1], y[1]));
     }
     np = p.length;

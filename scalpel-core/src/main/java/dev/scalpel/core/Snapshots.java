@@ -183,7 +183,7 @@ final class Snapshots {
         throw inconsistent("number of losses " + k);
       }
       config.checkLosses(k);
-      Plan plan = new Plan(surgery.rule(), k, surgery.forceGeneral());
+      Plan plan = new Plan(surgery.rule(), k, surgery.forceGeneral(), surgery.diagnostics());
       long step = in.readLong();
       long skipped = in.readLong();
       int n = in.readInt();

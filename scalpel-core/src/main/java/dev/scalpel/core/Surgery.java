@@ -16,8 +16,13 @@ final class Surgery implements GradientSurgery {
   private final Rule rule;
   private final int threads;
   private final boolean forceGeneral;
+  private final boolean diagnostics;
 
   Surgery(SurgeryConfig config, int threads, boolean forceGeneral) {
+    this(config, threads, forceGeneral, false);
+  }
+
+  Surgery(SurgeryConfig config, int threads, boolean forceGeneral, boolean diagnostics) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
@@ -28,6 +33,7 @@ final class Surgery implements GradientSurgery {
     this.rule = Rule.of(config);
     this.threads = threads;
     this.forceGeneral = forceGeneral;
+    this.diagnostics = diagnostics;
   }
 
   static int defaultThreads() {
@@ -50,9 +56,18 @@ final class Surgery implements GradientSurgery {
     return forceGeneral;
   }
 
+  boolean diagnostics() {
+    return diagnostics;
+  }
+
+  @Override
+  public GradientSurgery withDiagnostics(boolean on) {
+    return new Surgery(config, threads, forceGeneral, on);
+  }
+
   /** The same method on the general k-loss path even for two losses (tests compare it with the fast path). */
   Surgery general() {
-    return new Surgery(config, threads, true);
+    return new Surgery(config, threads, true, diagnostics);
   }
 
   @Override
@@ -62,12 +77,12 @@ final class Surgery implements GradientSurgery {
 
   @Override
   public GradientSurgery withLambda(double lambda) {
-    return new Surgery(config.withLambda(lambda), threads, forceGeneral);
+    return new Surgery(config.withLambda(lambda), threads, forceGeneral, diagnostics);
   }
 
   @Override
   public GradientSurgery withThreads(int n) {
-    return new Surgery(config, n, forceGeneral);
+    return new Surgery(config, n, forceGeneral, diagnostics);
   }
 
   @Override
@@ -97,7 +112,7 @@ final class Surgery implements GradientSurgery {
     for (int i = 1; i < k; i++) {
       checkSameShape(sizes, Layout.sizesOf(gradients[i], names[i]), names[i], main);
     }
-    Plan plan = new Plan(rule, k, forceGeneral);
+    Plan plan = new Plan(rule, k, forceGeneral, diagnostics);
     float[][][] streams = new float[plan.streams.length][][];
     for (int s = 0; s < streams.length; s++) {
       streams[s] = initStream(gradients[plan.streams[s]], sizes, s, plan.streams[s]);
@@ -120,7 +135,7 @@ final class Surgery implements GradientSurgery {
   @Override
   public SurgeryState init(float[][] template) {
     Layout.sizesOf(template, "init template");
-    Plan plan = new Plan(rule, 2, forceGeneral);
+    Plan plan = new Plan(rule, 2, forceGeneral, diagnostics);
     boolean ownAux = false;
     for (int src : plan.streams) {
       ownAux |= src == 1;
@@ -289,7 +304,10 @@ final class Surgery implements GradientSurgery {
     WorkerPool pool = WorkerPool.of(threads);
     run.rho = (float) config.ema();
     run.keep = (float) (1.0 - config.ema());
-    run.runPass(plan.mode == Plan.Mode.FUSED && plan.np > 0 ? StepRunner.FUSED_DOTS : StepRunner.GRAM, pool);
+    // the fused two-loss dots compute only their pairs; with diagnostics the blocked pass computes every pair (the
+    // same lane sums, so the very same values for the method's own pairs, and the same direction bit for bit)
+    run.runPass(plan.mode == Plan.Mode.FUSED && plan.np > 0 && !plan.diagnostics ? StepRunner.FUSED_DOTS
+        : StepRunner.GRAM, pool);
 
     for (int v = 0; v < plan.m; v++) {
       x.maxAbs[v] = run.reduceMax(plan.np + v);
@@ -375,6 +393,9 @@ final class Surgery implements GradientSurgery {
       for (int s = 0; s < plan.streams.length; s++) {
         state.lastWeights[plan.streams[s]] += x.coef[plan.k + s];
       }
+    }
+    if (plan.diagnostics) {
+      state.lastDiagnostics = Diagnostics.of(plan, x.gram, x.coef);
     }
     state.lastRatio = x.ratio;
     state.lastRatioAux = x.ratioAux;

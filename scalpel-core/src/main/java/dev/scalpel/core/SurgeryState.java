@@ -36,6 +36,7 @@ public final class SurgeryState {
   double lastRatioAux = Double.NaN;
   double[] lastWeights;
   String lastStatus = "";
+  Diagnostics lastDiagnostics;
   String spec;
 
   SurgeryState(String spec, Method method, Plan plan, int[] sizes, float[][][] streams) {
@@ -110,6 +111,15 @@ public final class SurgeryState {
    */
   public String lastStatus() {
     return lastStatus;
+  }
+
+  /**
+   * The latest step's {@link Diagnostics} (Gramian of every vector, coefficients), or null: before the first
+   * step, after a restore (not part of snapshots), for GradDrop, or when the surgery was made without
+   * {@link GradientSurgery#withDiagnostics(boolean)}.
+   */
+  public Diagnostics lastDiagnostics() {
+    return lastDiagnostics;
   }
 
   /** Number of tensors. */
