@@ -3,14 +3,14 @@ package dev.scalpel.cli;
 import dev.scalpel.cli.io.Progress;
 import dev.scalpel.cli.sweep.LambdaGrid;
 import dev.scalpel.cli.sweep.SweepRunner;
-import dev.scalpel.cli.task.Task;
-import dev.scalpel.cli.task.TaskOptions;
-import dev.scalpel.cli.task.Tasks;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.Tasks;
 import dev.scalpel.core.GradientSurgery;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
   /** One sweep of the demo. */
-  record Part(String task, List<String> methods, String lambdas, TaskOptions options) {
+  record Part(String task, List<String> methods, String lambdas, Map<String, String> settings) {
   }
 
   @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
@@ -38,15 +38,15 @@ public final class DemoCommand implements Callable<Integer> {
   static List<Part> parts(boolean mnist) {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part("toy2d", List.of("mixed", "bloop", "dynamic-barrier", "pcgrad"), "1e-3:10:9",
-        TaskOptions.none()));
+        Map.of()));
     parts.add(new Part("toy3d", List.of("mixed", "bloop", "bloop:ema=1", "pcgrad:ema=1", "mgda", "upgrad",
-        "nash-mtl", "cagrad"), "1e-2:3:6", TaskOptions.none())); // GD with lr 0.1 is stable for λ < 9.5
+        "nash-mtl", "cagrad"), "1e-2:3:6", Map.of())); // GD with lr 0.1 is stable for λ < 9.5
     parts.add(new Part("quadratic", List.of("mixed", "bloop:ema=0.01,init=zeros", "dynamic-barrier:ema=1,init=zeros",
-        "pcgrad:ema=1,init=zeros"), "1e-3:1e3:10", TaskOptions.none()));
+        "pcgrad:ema=1,init=zeros"), "1e-3:1e3:10", Map.of()));
     if (mnist && hasTask("smooth-mnist")) {
       parts.add(new Part("smooth-mnist", List.of("mixed", "bloop:ema=0.01", "dynamic-barrier:ema=1",
           "pcgrad:ema=1"), "1e-3:1:4",
-          TaskOptions.none().withEpochs(1)));
+          Map.of("epochs", "1")));
     }
     return parts;
   }
@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
       Path dir = out.resolve(p.task());
       progress.message(String.format(Locale.ROOT, "demo: %s, %s × λ %s → %s", p.task(), p.methods(), p.lambdas(),
           dir));
-      List<SweepRunner.Row> rows = new SweepRunner(t, t.settings(p.options()), methods, LambdaGrid.parse(p.lambdas()),
+      List<SweepRunner.Row> rows = new SweepRunner(t, t.settings(p.settings()), methods, LambdaGrid.parse(p.lambdas()),
           dir).run(progress);
       failed += (int) rows.stream().filter(r -> !r.status().equals("ok")).count();
       report.add(p.task() + ": " + dir.resolve("results.csv"));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scalpel", mixinStandardHelpOptions = true, version = "scalpel 0.1.0",
     description = "Gradient surgery (Bloop, its baselines and the multi-task aggregators) on the JVM: train, sweep "
         + "λ × methods, draw Pareto fronts.",
-    subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, TasksCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -25,6 +25,10 @@ public final class Main implements Runnable {
       if (ex instanceof IllegalArgumentException) {
         line.getErr().println("scalpel: " + ex.getMessage());
         return 2;
+      }
+      if (ex instanceof dev.scalpel.train.checkpoint.CheckpointException) {
+        line.getErr().println("scalpel: " + ex.getMessage());
+        return 1;
       }
       line.getErr().println("scalpel: " + ex);
       ex.printStackTrace(line.getErr());

@@ -3,9 +3,9 @@ package dev.scalpel.cli;
 import dev.scalpel.cli.io.Progress;
 import dev.scalpel.cli.sweep.LambdaGrid;
 import dev.scalpel.cli.sweep.SweepRunner;
-import dev.scalpel.cli.task.Task;
-import dev.scalpel.cli.task.TaskSettings;
-import dev.scalpel.cli.task.Tasks;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.TaskSettings;
+import dev.scalpel.experiments.Tasks;
 import dev.scalpel.core.GradientSurgery;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a task for every method × λ; write DIR/results.csv, one trajectory per run under",
-        "DIR/runs/, and the Pareto plots DIR/*.png and DIR/*.svg. Re-running the same command resumes:",
-        "finished runs are kept. Tasks: toy2d, toy3d (three losses), quadratic, smooth-mnist.",
+        "DIR/runs/ (metrics.csv with diagnostics, diagnostics.png), and the Pareto plots DIR/*.png and *.svg.",
+        "Re-running the same command resumes: finished runs are kept, an interrupted one continues from its",
+        "checkpoint. Tasks: toy2d, toy3d (three losses), quadratic, smooth-mnist; settings: scalpel tasks.",
         "Methods without λ (the aggregators) run once."})
 public final class SweepCommand implements Callable<Integer> {
 
@@ -48,7 +49,7 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Task t = Tasks.byName(task);
-    TaskSettings settings = t.settings(flags.options());
+    TaskSettings settings = t.settings(flags.given());
     List<GradientSurgery> ms = new ArrayList<>();
     for (String spec : methods) {
       ms.add(GradientSurgery.parse(spec));

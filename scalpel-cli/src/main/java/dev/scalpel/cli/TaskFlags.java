@@ -1,41 +1,61 @@
 package dev.scalpel.cli;
 
-import dev.scalpel.cli.task.TaskOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The task settings flags shared by {@code train} and {@code sweep}. */
+/**
+ * The task settings of {@code train} and {@code sweep}: {@code --set key=value} for any setting a task declares
+ * ({@code scalpel tasks} lists them), and shorthands for the common ones. Values are checked by the task's schema,
+ * so an error names the setting and the task.
+ */
 final class TaskFlags {
-  @Option(names = "--seed", description = "random seed of data, initialisation and shuffling (default 0)")
-  Long seed;
+  @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "a task setting, repeatable, e.g. --set max_steps_per_epoch=20 (scalpel tasks lists them)")
+  Map<String, String> set = new LinkedHashMap<>();
 
-  @Option(names = "--steps", description = "toy2d, toy3d: gradient steps (default 5000)")
-  Integer steps;
+  @Option(names = "--seed", paramLabel = "N", description = "shorthand for --set seed=N")
+  String seed;
 
-  @Option(names = "--epochs", description = "quadratic: 1000 by default; smooth-mnist: 25")
-  Integer epochs;
+  @Option(names = "--steps", paramLabel = "N", description = "shorthand for --set steps=N (toy2d, toy3d)")
+  String steps;
 
-  @Option(names = "--lr", description = "learning rate (toy2d, toy3d 0.1, quadratic 1e-3, smooth-mnist 3e-4)")
-  Double lr;
+  @Option(names = "--epochs", paramLabel = "N", description = "shorthand for --set epochs=N")
+  String epochs;
 
-  @Option(names = "--batch-size", description = "minibatch size (quadratic 64, smooth-mnist 256)")
-  Integer batchSize;
+  @Option(names = "--lr", paramLabel = "X", description = "shorthand for --set lr=X")
+  String lr;
 
-  @Option(names = "--max-steps-per-epoch", description = "smooth-mnist: cap on steps per epoch (0 = all)")
-  Integer maxStepsPerEpoch;
+  @Option(names = "--batch-size", paramLabel = "N", description = "shorthand for --set batch_size=N")
+  String batchSize;
 
-  @Option(names = "--warmup-steps",
-      description = "smooth-mnist: linear warmup over N steps, then cosine decay to 0 (default 0: constant lr)")
-  Integer warmupSteps;
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "shorthand for --set checkpoint_every=N")
+  String checkpointEvery;
 
-  @Option(names = "--checkpoint-every",
-      description = "smooth-mnist: steps between checkpoints, besides each epoch end (default 500; 0 = epoch ends)")
-  Integer checkpointEvery;
+  /** Every setting given, by key; a key given twice (a shorthand and --set) is an error. */
+  Map<String, String> given() {
+    Map<String, String> g = new LinkedHashMap<>(set);
+    put(g, "seed", "--seed", seed);
+    put(g, "steps", "--steps", steps);
+    put(g, "epochs", "--epochs", epochs);
+    put(g, "lr", "--lr", lr);
+    put(g, "batch_size", "--batch-size", batchSize);
+    put(g, "checkpoint_every", "--checkpoint-every", checkpointEvery);
+    return g;
+  }
 
-  TaskOptions options() {
-    return new TaskOptions(steps, epochs, lr, batchSize, seed, maxStepsPerEpoch, warmupSteps, checkpointEvery);
+  private static void put(Map<String, String> g, String key, String flag, String value) {
+    if (value == null) {
+      return;
+    }
+    if (g.containsKey(key)) {
+      throw new IllegalArgumentException(flag + " " + value + " and --set " + key + "=" + g.get(key)
+          + " both set " + key + "; give it once");
+    }
+    g.put(key, value);
   }
 
   boolean any() {
-    return !options().equals(TaskOptions.none());
+    return !given().isEmpty();
   }
 }

@@ -1,14 +1,16 @@
 package dev.scalpel.cli;
 
-import dev.scalpel.cli.io.AtomicFiles;
-import dev.scalpel.cli.io.Csv;
+import dev.scalpel.experiments.io.AtomicFiles;
+import dev.scalpel.experiments.io.Csv;
 import dev.scalpel.cli.io.Progress;
+import dev.scalpel.cli.io.ProgressListener;
+import dev.scalpel.cli.plot.DiagnosticsPlot;
+import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.cli.sweep.MethodLabel;
-import dev.scalpel.cli.task.RunResult;
-import dev.scalpel.cli.task.Task;
-import dev.scalpel.cli.task.TaskOptions;
-import dev.scalpel.cli.task.TaskSettings;
-import dev.scalpel.cli.task.Tasks;
+import dev.scalpel.experiments.RunResult;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.TaskSettings;
+import dev.scalpel.experiments.Tasks;
 import dev.scalpel.core.GradientSurgery;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -28,15 +30,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code scalpel train}: one run of a task for one method and λ, into a run directory that records what it was
  * started with ({@code run.properties}); {@code --resume DIR} continues it from its last checkpoint with the
- * recorded settings (tasks without checkpoints start again).
+ * recorded settings. Running the same command again also resumes.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train once: --task T --method SPEC --lambda X --out DIR, or continue with --resume DIR.",
-        "Writes DIR/run.properties, the task's per-step/epoch CSV, and DIR/result.csv at the end."})
+    description = {"Train once: --task T --method SPEC --lambda X --out DIR [--set key=value ...], or continue",
+        "with --resume DIR. Writes DIR/run.properties, DIR/metrics.csv (one row per evaluation, with the",
+        "surgery's diagnostics), DIR/checkpoint.bin, DIR/diagnostics.png and DIR/result.csv at the end.",
+        "scalpel tasks lists each task's settings."})
 public final class TrainCommand implements Callable<Integer> {
 
   static final class Fresh {
-    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist")
+    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist "
+        + "(scalpel tasks)")
     String task;
 
     @Option(names = "--method", required = true, description = "method spec, e.g. bloop:ema=0.01")
@@ -77,8 +82,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "scalpel train --task T --method SPEC --out DIR");
       }
       if (flags.any()) {
-        throw new IllegalArgumentException("--resume continues with the recorded settings; leave out --steps, "
-            + "--epochs, --lr, --batch-size, --seed and --max-steps-per-epoch");
+        throw new IllegalArgumentException("--resume continues with the recorded settings; leave out --set, "
+            + "--steps, --epochs, --lr, --batch-size, --seed and --checkpoint-every");
       }
       Properties p = new Properties();
       p.load(new StringReader(Files.readString(file)));
@@ -90,15 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
           values.put(k.substring("setting.".length()), p.getProperty(k));
         }
       }
-      settings = task.settings(TaskOptions.none());
-      Map<String, String> ordered = new LinkedHashMap<>();
-      for (String k : settings.values().keySet()) {
-        if (!values.containsKey(k)) {
-          throw new IllegalArgumentException(file + " lacks setting " + k);
-        }
-        ordered.put(k, values.get(k));
-      }
-      settings = new TaskSettings(task.name(), ordered);
+      settings = task.settings(values);
     } else {
       Fresh f = mode.fresh;
       task = Tasks.byName(f.task);
@@ -106,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (f.lambda != null) {
         method = method.withLambda(f.lambda);
       }
-      settings = task.settings(flags.options());
+      settings = task.settings(flags.given());
       method.config().checkLosses(task.losses());
       dir = f.out;
       Files.createDirectories(dir);
@@ -126,7 +123,8 @@ public final class TrainCommand implements Callable<Integer> {
         + (method.method().hasLambda() ? " λ=" + method.config().get("lambda") : "");
     progress.startSweep(0, 1);
     progress.startRun(label);
-    RunResult r = task.run(method, settings, dir, progress);
+    RunResult r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(progress, true));
+    DiagnosticsPlot.write(dir, task.name() + ", " + label);
     progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
         r.seconds()));
     List<String> header = new ArrayList<>(List.of("method", "lambda"));
@@ -140,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     row.addAll(List.of(Long.toString(r.steps()), String.format(Locale.ROOT, "%.3f", r.seconds())));
     AtomicFiles.write(dir.resolve("result.csv"), Csv.line(header) + Csv.line(row));
     r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-16s %s%n", k, Csv.num(v)));
-    System.out.println("run: " + dir);
+    System.out.println("run: " + dir + " (metrics.csv, diagnostics.png)");
     return 0;
   }
 }

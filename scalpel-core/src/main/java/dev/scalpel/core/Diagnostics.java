@@ -76,13 +76,15 @@ public record Diagnostics(int losses, int[] streamSources, double[][] gramian, d
   }
 
   /**
-   * The orthogonality error of the auxiliary part of d: cos(d − c_0 g_0, m_0), m_0 the EMA of the main gradient
-   * (g_0 itself without EMA). Bloop makes it 0 (up to eps and rounding): its auxiliary terms are projected off
-   * m_0; other methods show how much of their auxiliary part runs along the main direction.
+   * The orthogonality error of what d adds to the main gradient: cos(d − g_0, m_0) = ⟨d − g_0, m_0⟩ /
+   * (|d − g_0| |m_0|), m_0 the EMA of the main gradient (g_0 itself without EMA). Bloop makes it 0 (up to its eps
+   * and rounding; when |m_0|² is far below eps the projection fades and so does this guarantee): its auxiliary
+   * terms λ(g_i − r_i m_0) are projected off m_0, whatever the EMA rate. Mixed shows cos(g_1, g_0); an aggregator
+   * shows how much of its departure from g_0 runs along the main direction. NaN when d = g_0.
    */
   public double orthogonalityError() {
     double[] aux = coefficients.clone();
-    aux[0] -= coefficients[0];
+    aux[0] -= 1;
     int m0 = emaOf(0);
     double dot = 0;
     for (int v = 0; v < aux.length; v++) {

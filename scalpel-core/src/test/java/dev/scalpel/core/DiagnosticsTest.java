@@ -68,6 +68,20 @@ class DiagnosticsTest {
       assertTrue(Math.abs(x.orthogonalityError()) < 1e-9, "bloop's auxiliary part ⟂ its EMA: "
           + x.orthogonalityError());
     }
+    // bloop with ema = 1: m = g0 and the −λ r g0 term joins g0's coefficient; d − g0 is still ⟂ g0
+    GradientSurgery fresh = GradientSurgery.parse("bloop:lambda=0.7,ema=1,eps=0").withThreads(1).withDiagnostics(true);
+    SurgeryState fs = fresh.init(g0, g1);
+    float[][] df = fresh.direction(g0, g1, fs);
+    float[][] aux = new float[df.length][];
+    for (int t = 0; t < df.length; t++) {
+      aux[t] = new float[df[t].length];
+      for (int i = 0; i < df[t].length; i++) {
+        aux[t][i] = df[t][i] - g0[t][i];
+      }
+    }
+    assertEquals(T.dot(aux, g0) / (T.norm(aux) * T.norm(g0)), fs.lastDiagnostics().orthogonalityError(), 1e-5);
+    assertTrue(Math.abs(fs.lastDiagnostics().orthogonalityError()) < 1e-6, "d − g0 ⟂ g0: "
+        + fs.lastDiagnostics().orthogonalityError());
     // mixed: the auxiliary part is λ g1, its angle to g0 is cos(g1, g0)
     GradientSurgery mixed = GradientSurgery.parse("mixed:lambda=2").withDiagnostics(true);
     SurgeryState ms = mixed.init(g0, g1);

@@ -62,6 +62,11 @@ public final class Progress {
     lastPrint = terminal ? 0 : runStart;
   }
 
+  /** The current run's label. */
+  public String label() {
+    return prefix;
+  }
+
   /** The current run finished. */
   public void endRun(String summary) {
     sweepDone++;

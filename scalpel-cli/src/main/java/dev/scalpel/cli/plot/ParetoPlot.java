@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import dev.scalpel.cli.io.AtomicFiles;
+import dev.scalpel.experiments.io.AtomicFiles;
 
 /**
  * A Pareto-front chart: one labelled line per method through its (x, y) points ordered by λ, written as PNG

@@ -1,13 +1,17 @@
 package dev.scalpel.cli.sweep;
 
-import dev.scalpel.cli.io.AtomicFiles;
-import dev.scalpel.cli.io.Csv;
+import dev.scalpel.experiments.io.AtomicFiles;
+import dev.scalpel.experiments.io.Csv;
 import dev.scalpel.cli.io.Progress;
+import dev.scalpel.cli.io.ProgressListener;
+import dev.scalpel.cli.plot.DiagnosticsPlot;
 import dev.scalpel.cli.plot.ParetoPlot;
-import dev.scalpel.cli.task.PlotSpec;
-import dev.scalpel.cli.task.RunResult;
-import dev.scalpel.cli.task.Task;
-import dev.scalpel.cli.task.TaskSettings;
+import dev.scalpel.experiments.PlotSpec;
+import dev.scalpel.experiments.RunLoop;
+import dev.scalpel.experiments.RunResult;
+import dev.scalpel.experiments.Setting;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.core.GradientSurgery;
 import java.io.IOException;
 import java.io.StringReader;
@@ -23,13 +27,14 @@ import java.util.Properties;
 /*
  * Runs a task over methods × λ, Caffeine-simulator style (methods without λ, the multi-task aggregators, run
  * once, with an empty λ):
- *   DIR/sweep.properties            the task and its resolved settings; a DIR is only resumed with the same ones
- *   DIR/runs/<label>_lambda=<λ>/    one directory per run: trajectory.csv (and the task's own files, e.g.
- *                                   checkpoints), then result.csv written atomically when the run is finished
+ *   DIR/sweep.properties            the task and its resolved settings that change results; a DIR is only resumed
+ *                                   with the same ones (checkpoint_every and diagnostics may change)
+ *   DIR/runs/<label>_lambda=<λ>/    one directory per run (RunLoop): metrics.csv, checkpoint.bin, diagnostics.png,
+ *                                   then result.csv written atomically when the run is finished
  *   DIR/results.csv                 one row per method × λ of this invocation, rewritten after every run
  *   DIR/<plot>.png, DIR/<plot>.svg  the task's Pareto plots, one labelled line per method
  * Resuming: a run whose result.csv exists for the same canonical method spec is not run again; an interrupted
- * run (no result.csv) is run again, and tasks that checkpoint resume it from their last checkpoint.
+ * run (no result.csv) resumes from its last checkpoint.
  * A run that throws is recorded with status "failed: <message>" and NaN metrics (not retried on resume; delete
  * its directory to retry), so one diverging λ does not sink the sweep.
  */
@@ -103,7 +108,8 @@ public final class SweepRunner {
       Files.createDirectories(dir);
       Row row;
       try {
-        RunResult r = task.run(m, settings, dir, progress);
+        RunResult r = RunLoop.of(task, settings).run(m, dir, new ProgressListener(progress, false));
+        DiagnosticsPlot.write(dir, task.name() + ", " + progress.label());
         row = new Row(m.toString(), label, m.lambda(), r, "ok", dir);
         progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
             r.seconds()));
@@ -135,7 +141,11 @@ public final class SweepRunner {
     Path file = out.resolve("sweep.properties");
     Properties want = new Properties();
     want.setProperty("task", task.name());
-    settings.values().forEach((k, v) -> want.setProperty("setting." + k, v));
+    for (Setting s : task.fullSchema()) {
+      if (s.affectsResults()) {
+        want.setProperty("setting." + s.name(), settings.get(s.name()));
+      }
+    }
     if (Files.exists(file)) {
       Properties have = new Properties();
       have.load(new StringReader(Files.readString(file)));
@@ -148,7 +158,11 @@ public final class SweepRunner {
     }
     StringBuilder b = new StringBuilder("# scalpel sweep settings; a resumed sweep must use the same\n");
     b.append("task=").append(task.name()).append('\n');
-    settings.values().forEach((k, v) -> b.append("setting.").append(k).append('=').append(v).append('\n'));
+    for (Setting s : task.fullSchema()) {
+      if (s.affectsResults()) {
+        b.append("setting.").append(s.name()).append('=').append(settings.get(s.name())).append('\n');
+      }
+    }
     AtomicFiles.write(file, b.toString());
   }
 

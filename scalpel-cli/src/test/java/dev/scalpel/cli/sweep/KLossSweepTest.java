@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scalpel.cli.Main;
-import dev.scalpel.cli.io.Csv;
+import dev.scalpel.experiments.io.Csv;
 import dev.scalpel.core.SurgeryConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scalpel.cli.Main;
-import dev.scalpel.cli.io.Csv;
+import dev.scalpel.experiments.io.Csv;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,7 +57,12 @@ class SweepRunnerTest {
         assertEquals(0, residual, 1e-3 * lambda * eps, "a=" + a);
         assertTrue(a > 1e-3 && a < 1e-2);
       }
-      assertTrue(Files.size(out.resolve(r.get("run_dir")).resolve("trajectory.csv")) > 100);
+      Path runDir = out.resolve(r.get("run_dir"));
+      List<Map<String, String>> evaluations = Csv.read(runDir.resolve("metrics.csv"));
+      assertEquals(501, evaluations.size(), "500 steps: the start and every step");
+      assertEquals(r.get("a"), evaluations.get(500).get("a"), "results.csv reports the last evaluation");
+      BufferedImage diagnostics = ImageIO.read(runDir.resolve("diagnostics.png").toFile());
+      assertEquals(1280, diagnostics.getWidth());
     }
     BufferedImage png = ImageIO.read(out.resolve("pareto.png").toFile());
     assertEquals(1000, png.getWidth());
@@ -114,7 +119,16 @@ class SweepRunnerTest {
     err.getBuffer().setLength(0);
     assertEquals(2, cl.execute("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--epochs", "3",
         "--out", "x"));
-    assertTrue(err.toString().contains("--epochs (3) does not apply to task toy2d"), err.toString());
+    assertTrue(err.toString().contains("task toy2d has no setting 'epochs'; its settings: steps, lr,"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cl.execute("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--set",
+        "lr=fast", "--out", "x"));
+    assertTrue(err.toString().contains("lr (fast) must be a number > 0.0"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cl.execute("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--set",
+        "steps=5", "--steps", "6", "--out", "x"));
+    assertTrue(err.toString().contains("give it once"), err.toString());
     err.getBuffer().setLength(0);
     assertEquals(2, cl.execute("sweep", "--task", "nope", "--method", "mixed", "--lambdas", "1", "--out", "x"));
     assertTrue(err.toString().contains("unknown task 'nope'"), err.toString());
@@ -134,7 +148,7 @@ class SweepRunnerTest {
   void smoothMnistSweepRunsOnRealMnistAndDrawsItsThreePlots(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("sm");
     assertEquals(0, run("sweep", "--task", "smooth-mnist", "--method", "mixed", "--method", "bloop:ema=0.01",
-        "--lambdas", "0.01", "--epochs", "1", "--max-steps-per-epoch", "40", "--warmup-steps", "10",
+        "--lambdas", "0.01", "--epochs", "1", "--set", "max_steps_per_epoch=40", "--set", "warmup_steps=10",
         "--checkpoint-every", "15", "--out", out.toString()));
     List<Map<String, String>> rows = Csv.read(out.resolve("results.csv"));
     assertEquals(2, rows.size());
@@ -147,6 +161,7 @@ class SweepRunnerTest {
       List<Map<String, String>> epochs = Csv.read(out.resolve(r.get("run_dir")).resolve("metrics.csv"));
       assertEquals(1, epochs.size());
       assertEquals(r.get("test_acc"), epochs.get(0).get("test_acc"), "results.csv reports the last epoch");
+      assertTrue(Files.size(out.resolve(r.get("run_dir")).resolve("diagnostics.png")) > 1000);
     }
     for (String plot : List.of("pareto", "pareto_test", "pareto_accuracy")) {
       assertTrue(Files.size(out.resolve(plot + ".png")) > 1000, plot);

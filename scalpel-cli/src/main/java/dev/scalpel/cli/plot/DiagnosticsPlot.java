@@ -1,0 +1,156 @@
+package dev.scalpel.cli.plot;
+
+import dev.scalpel.experiments.io.AtomicFiles;
+import dev.scalpel.experiments.io.Csv;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The per-run diagnostics chart ({@code diagnostics.png}, XChart), drawn from a run's {@code metrics.csv}: four
+ * panels against the training step — the cosines between the main gradient and the auxiliary ones, the EMA and the
+ * direction; the projection ratio r; |d|; the orthogonality error of the auxiliary part (Bloop: about 0). Each point
+ * is the mean over the steps since the previous evaluation; undefined means (zero vectors, no steps) are left out;
+ * runs with more than {@value #MAX_POINTS} evaluations are thinned evenly for drawing (metrics.csv keeps them all).
+ */
+public final class DiagnosticsPlot {
+  /** At most this many points per series: longer runs are thinned evenly (the last row always kept). */
+  static final int MAX_POINTS = 500;
+  private static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)};
+
+  private DiagnosticsPlot() {
+  }
+
+  /**
+   * Writes {@code runDir/diagnostics.png} from {@code runDir/metrics.csv}; returns false (writing nothing) when the
+   * run recorded no diagnostics.
+   *
+   * @param title the chart's title (task and method)
+   */
+  public static boolean write(Path runDir, String title) throws IOException {
+    Path metrics = runDir.resolve("metrics.csv");
+    if (!Files.exists(metrics)) {
+      return false;
+    }
+    List<Map<String, String>> all = Csv.read(metrics);
+    if (all.isEmpty() || !all.get(0).containsKey("cos_ema_main")) {
+      return false;
+    }
+    long skipped = 0;
+    for (Map<String, String> r : all) {
+      double s = Double.parseDouble(r.getOrDefault("skipped", "0"));
+      skipped += Double.isFinite(s) ? (long) s : 0;
+    }
+    int stride = (all.size() + MAX_POINTS - 1) / MAX_POINTS;
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += stride) {
+      rows.add(all.get(i));
+    }
+    if (rows.get(rows.size() - 1) != all.get(all.size() - 1)) {
+      rows.add(all.get(all.size() - 1));
+    }
+    List<String> cols = new ArrayList<>(rows.get(0).keySet());
+    Map<String, String> cosines = new LinkedHashMap<>();
+    Map<String, String> ratios = new LinkedHashMap<>();
+    for (String c : cols) {
+      if (c.startsWith("cos_main_aux")) {
+        String i = c.substring("cos_main_aux".length());
+        cosines.put(c, "cos(g_main, g_aux" + i + ")");
+      }
+      if (c.startsWith("ratio_aux")) {
+        String i = c.substring("ratio_aux".length());
+        ratios.put(c, "r" + i + " = <g_aux" + i + ", m>/|m|²");
+      }
+    }
+    cosines.put("cos_ema_main", "cos(m, g_main): EMA freshness");
+    cosines.put("cos_d_main", "cos(d, g_main)");
+    List<XYChart> charts = new ArrayList<>();
+    XYChart a = chart("cosines (m: EMA of g_main)", "cosine");
+    XYChart b = chart("projection ratio (what Bloop removes along m)", "r");
+    XYChart c = chart("|d| (before the learning rate)", "|d|");
+    XYChart d = chart("orthogonality error cos(d − g_main, m)" + (skipped > 0 ? "; skipped steps: " + skipped
+        : ""), "cosine");
+    int drawn = add(a, rows, cosines) + add(b, rows, ratios) + add(c, rows, Map.of("d_norm", "|d|"))
+        + add(d, rows, Map.of("orth_error", "orthogonality error"));
+    if (drawn == 0) {
+      return false;
+    }
+    a.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
+    d.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
+    if (allPositive(rows, "d_norm")) {
+      c.getStyler().setYAxisLogarithmic(true);
+    }
+    charts.addAll(List.of(a, b, c, d));
+    a.setTitle(title + " — " + a.getTitle());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(charts, 2, 2, out, BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.write(runDir.resolve("diagnostics.png"), out.toByteArray());
+    return true;
+  }
+
+  private static XYChart chart(String title, String yLabel) {
+    XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("step").yAxisTitle(yLabel)
+        .build();
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setMarkerSize(4);
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
+    c.getStyler().setSeriesColors(PALETTE);
+    c.getStyler().setChartTitleBoxVisible(false);
+    c.getStyler().setLegendBackgroundColor(new Color(255, 255, 255, 200));
+    return c;
+  }
+
+  /** Adds one series per column with at least one finite value; returns how many. */
+  private static int add(XYChart chart, List<Map<String, String>> rows, Map<String, String> columns) {
+    int n = 0;
+    for (Map.Entry<String, String> e : columns.entrySet()) {
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (Map<String, String> r : rows) {
+        String v = r.get(e.getKey());
+        if (v == null) {
+          continue;
+        }
+        double y = Double.parseDouble(v);
+        if (Double.isFinite(y)) {
+          xs.add(Double.parseDouble(r.get("step")));
+          ys.add(y);
+        }
+      }
+      if (!xs.isEmpty()) {
+        XYSeries s = chart.addSeries(e.getValue(), xs, ys);
+        s.setMarker(xs.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean allPositive(List<Map<String, String>> rows, String col) {
+    boolean any = false;
+    for (Map<String, String> r : rows) {
+      double v = Double.parseDouble(r.getOrDefault(col, "NaN"));
+      if (Double.isFinite(v)) {
+        if (v <= 0) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.scalpel.experiments;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What a run reports while it goes, all on the training thread; every method has an empty default. */
+public interface RunListener {
+  /** Reports nothing. */
+  RunListener NONE = new RunListener() {
+  };
+
+  /** Once before training: {@code startStep} > 0 when the run resumes from a checkpoint. */
+  default void onStart(long startStep, long totalSteps) {
+  }
+
+  /** After each step: its number (1-based), the total, and the step's k losses (NaN where not computed). */
+  default void onStep(long step, long totalSteps, double[] losses) {
+  }
+
+  /** After each evaluation: the row written to {@code metrics.csv}. */
+  default void onEvaluation(Map<String, Double> row) {
+  }
+
+  /** After each checkpoint. */
+  default void onCheckpoint(Path file, long step) {
+  }
+}
