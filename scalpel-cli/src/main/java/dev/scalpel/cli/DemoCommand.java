@@ -82,6 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (var plot : t.plots()) {
         report.add("    " + dir.resolve(plot.name() + ".png") + " (and .svg)");
       }
+      report.add("    " + dir.resolve("diagnostics.png") + " (every method's diagnostics at the middle λ)");
     }
     System.out.printf(Locale.ROOT, "demo done in %s; results and plots:%n",
         Progress.duration((System.nanoTime() - start) / 1e9));

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Run a task for every method × λ; write DIR/results.csv, one trajectory per run under",
-        "DIR/runs/ (metrics.csv with diagnostics, diagnostics.png), and the Pareto plots DIR/*.png and *.svg.",
+        "DIR/runs/ (metrics.csv with the surgery's diagnostics), the Pareto plots DIR/*.png and *.svg, and",
+        "DIR/diagnostics.png (every method's diagnostics at the grid's middle λ).",
         "Re-running the same command resumes: finished runs are kept, an interrupted one continues from its",
         "checkpoint. Tasks: toy2d, toy3d (three losses), quadratic, smooth-mnist; settings: scalpel tasks.",
         "Methods without λ (the aggregators) run once."})
@@ -74,6 +75,7 @@ public final class SweepCommand implements Callable<Integer> {
     for (var p : t.plots()) {
       System.out.println("plot:    " + out.resolve(p.name() + ".png") + " (and .svg)");
     }
+    System.out.println("plot:    " + out.resolve("diagnostics.png") + " (diagnostics at the grid's middle λ)");
     if (failed > 0) {
       System.err.println("scalpel: " + failed + " run(s) failed; see the status column of results.csv");
       return 1;

@@ -29,7 +29,8 @@ public final class DiagnosticsPlot {
   /** At most this many points per series: longer runs are thinned evenly (the last row always kept). */
   static final int MAX_POINTS = 500;
   private static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)};
+      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
   private DiagnosticsPlot() {
   }
@@ -41,27 +42,12 @@ public final class DiagnosticsPlot {
    * @param title the chart's title (task and method)
    */
   public static boolean write(Path runDir, String title) throws IOException {
-    Path metrics = runDir.resolve("metrics.csv");
-    if (!Files.exists(metrics)) {
+    List<Map<String, String>> all = read(runDir);
+    if (all == null) {
       return false;
     }
-    List<Map<String, String>> all = Csv.read(metrics);
-    if (all.isEmpty() || !all.get(0).containsKey("cos_ema_main")) {
-      return false;
-    }
-    long skipped = 0;
-    for (Map<String, String> r : all) {
-      double s = Double.parseDouble(r.getOrDefault("skipped", "0"));
-      skipped += Double.isFinite(s) ? (long) s : 0;
-    }
-    int stride = (all.size() + MAX_POINTS - 1) / MAX_POINTS;
-    List<Map<String, String>> rows = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += stride) {
-      rows.add(all.get(i));
-    }
-    if (rows.get(rows.size() - 1) != all.get(all.size() - 1)) {
-      rows.add(all.get(all.size() - 1));
-    }
+    long skipped = skipped(all);
+    List<Map<String, String>> rows = thin(all);
     List<String> cols = new ArrayList<>(rows.get(0).keySet());
     Map<String, String> cosines = new LinkedHashMap<>();
     Map<String, String> ratios = new LinkedHashMap<>();
@@ -81,7 +67,7 @@ public final class DiagnosticsPlot {
     XYChart a = chart("cosines (m: EMA of g_main)", "cosine");
     XYChart b = chart("projection ratio (what Bloop removes along m)", "r");
     XYChart c = chart("|d| (before the learning rate)", "|d|");
-    XYChart d = chart("orthogonality error cos(d − g_main, m)" + (skipped > 0 ? "; skipped steps: " + skipped
+    XYChart d = chart("orthogonality error cos(d − g_main, m) (Bloop: 0 while |m|² ≫ eps)" + (skipped > 0 ? "; skipped steps: " + skipped
         : ""), "cosine");
     int drawn = add(a, rows, cosines) + add(b, rows, ratios) + add(c, rows, Map.of("d_norm", "|d|"))
         + add(d, rows, Map.of("orth_error", "orthogonality error"));
@@ -101,10 +87,92 @@ public final class DiagnosticsPlot {
     return true;
   }
 
+  /**
+   * Writes {@code file} (PNG): the main diagnostics of several runs side by side, one line per run — cos(g_main,
+   * g_aux), cos(m, g_main), the orthogonality error and |d| against the step. Runs without diagnostics are left
+   * out; returns false (writing nothing) when none has any.
+   *
+   * @param runs label → run directory, in legend order
+   */
+  public static boolean compare(Path file, String title, Map<String, Path> runs) throws IOException {
+    XYChart a = chart(title + " — cos(g_main, g_aux)", "cosine");
+    XYChart b = chart("cos(m, g_main): EMA freshness (m: EMA of g_main)", "cosine");
+    XYChart c = chart("orthogonality error cos(d − g_main, m) (Bloop: 0 while |m|² ≫ eps)", "cosine");
+    XYChart d = chart("|d| (before the learning rate)", "|d|");
+    boolean positive = true;
+    int drawn = 0;
+    for (Map.Entry<String, Path> e : runs.entrySet()) {
+      List<Map<String, String>> all = read(e.getValue());
+      if (all == null) {
+        continue;
+      }
+      List<Map<String, String>> rows = thin(all);
+      long skipped = skipped(all);
+      String label = e.getKey() + (skipped > 0 ? " (" + skipped + " skipped)" : "");
+      drawn += add(a, rows, Map.of("cos_main_aux", label)) + add(b, rows, Map.of("cos_ema_main", label))
+          + add(c, rows, Map.of("orth_error", label)) + add(d, rows, Map.of("d_norm", label));
+      positive &= allPositive(rows, "d_norm");
+    }
+    // earlier lines wider, so that lines lying on top of each other (several methods at cos = 1) stay visible
+    for (XYChart x : List.of(a, b, c, d)) {
+      int n = x.getSeriesCollection().size();
+      int i = 0;
+      for (XYSeries sr : x.getSeriesCollection()) {
+        sr.setLineWidth(1.5f + 4.5f * (n - 1 - i++) / Math.max(1, n - 1));
+        sr.setLineStyle(new java.awt.BasicStroke(sr.getLineWidth()));
+      }
+    }
+    if (drawn == 0) {
+      return false;
+    }
+    for (XYChart x : List.of(a, b, c)) {
+      x.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
+    }
+    if (positive) {
+      d.getStyler().setYAxisLogarithmic(true);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(List.of(a, b, c, d), 2, 2, out, BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.write(file, out.toByteArray());
+    return true;
+  }
+
+  /** The rows of {@code runDir/metrics.csv}, or null when it is missing or has no diagnostics columns. */
+  private static List<Map<String, String>> read(Path runDir) throws IOException {
+    Path metrics = runDir.resolve("metrics.csv");
+    if (!Files.exists(metrics)) {
+      return null;
+    }
+    List<Map<String, String>> all = Csv.read(metrics);
+    return all.isEmpty() || !all.get(0).containsKey("cos_ema_main") ? null : all;
+  }
+
+  private static long skipped(List<Map<String, String>> rows) {
+    long skipped = 0;
+    for (Map<String, String> r : rows) {
+      double s = Double.parseDouble(r.getOrDefault("skipped", "0"));
+      skipped += Double.isFinite(s) ? (long) s : 0;
+    }
+    return skipped;
+  }
+
+  /** At most about {@link #MAX_POINTS} rows, evenly spaced, the last one kept. */
+  private static List<Map<String, String>> thin(List<Map<String, String>> all) {
+    int stride = (all.size() + MAX_POINTS - 1) / MAX_POINTS;
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += stride) {
+      rows.add(all.get(i));
+    }
+    if (rows.get(rows.size() - 1) != all.get(all.size() - 1)) {
+      rows.add(all.get(all.size() - 1));
+    }
+    return rows;
+  }
+
   private static XYChart chart(String title, String yLabel) {
-    XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("step").yAxisTitle(yLabel)
+    XYChart c = new XYChartBuilder().width(760).height(400).title(title).xAxisTitle("step").yAxisTitle(yLabel)
         .build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setMarkerSize(4);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));

@@ -29,8 +29,9 @@ import java.util.Properties;
  * once, with an empty λ):
  *   DIR/sweep.properties            the task and its resolved settings that change results; a DIR is only resumed
  *                                   with the same ones (checkpoint_every and diagnostics may change)
- *   DIR/runs/<label>_lambda=<λ>/    one directory per run (RunLoop): metrics.csv, checkpoint.bin, diagnostics.png,
- *                                   then result.csv written atomically when the run is finished
+ *   DIR/runs/<label>_lambda=<λ>/    one directory per run (RunLoop): metrics.csv (with the diagnostics),
+ *                                   checkpoint.bin, then result.csv written atomically when the run is finished
+ *   DIR/diagnostics.png             every method's diagnostics at the grid's middle λ, one line per method
  *   DIR/results.csv                 one row per method × λ of this invocation, rewritten after every run
  *   DIR/<plot>.png, DIR/<plot>.svg  the task's Pareto plots, one labelled line per method
  * Resuming: a run whose result.csv exists for the same canonical method spec is not run again; an interrupted
@@ -109,7 +110,6 @@ public final class SweepRunner {
       Row row;
       try {
         RunResult r = RunLoop.of(task, settings).run(m, dir, new ProgressListener(progress, false));
-        DiagnosticsPlot.write(dir, task.name() + ", " + progress.label());
         row = new Row(m.toString(), label, m.lambda(), r, "ok", dir);
         progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
             r.seconds()));
@@ -222,7 +222,26 @@ public final class SweepRunner {
     AtomicFiles.write(out.resolve("results.csv"), b.toString());
   }
 
+  /**
+   * The diagnostics of every method side by side ({@code diagnostics.png}) at one λ of the grid: the middle one of
+   * the sorted grid (λ-free methods at their only run). Each run's own diagnostics are in its metrics.csv.
+   */
+  private void writeDiagnostics(List<Row> rows) throws IOException {
+    List<Double> sorted = new ArrayList<>(lambdas);
+    java.util.Collections.sort(sorted);
+    double mid = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
+    Map<String, Path> runs = new LinkedHashMap<>();
+    for (Row r : rows) {
+      if (r.status().equals("ok") && (Double.isNaN(r.lambda()) || r.lambda() == mid)) {
+        runs.put(r.label(), r.runDir());
+      }
+    }
+    DiagnosticsPlot.compare(out.resolve("diagnostics.png"), task.name() + (Double.isNaN(mid) ? ""
+        : String.format(Locale.ROOT, ", λ=%.3g", mid)), runs);
+  }
+
   private void writePlots(List<Row> rows) throws IOException {
+    writeDiagnostics(rows);
     for (PlotSpec spec : task.plots()) {
       Map<String, List<ParetoPlot.Point>> byLabel = new LinkedHashMap<>();
       for (Row r : rows) {
