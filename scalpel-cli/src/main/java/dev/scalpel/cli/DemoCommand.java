@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
  * in) a short smooth-MNIST sweep, and prints where the results and Pareto plots are. Re-running resumes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The main job: toy2d, toy3d (three losses, with the multi-task aggregators), quadratic and a",
-        "short smooth-MNIST sweep, with results.csv and Pareto plots under --out. Re-running resumes finished work."})
+    header = "The main job: real results and plots on embedded defaults.",
+    description = "toy2d, toy3d (three losses, with the multi-task aggregators), quadratic and a short "
+        + "smooth-MNIST sweep, with results.csv, Pareto plots and diagnostics under --out. Re-running resumes "
+        + "finished work.")
 public final class DemoCommand implements Callable<Integer> {
 
   /** One sweep of the demo. */

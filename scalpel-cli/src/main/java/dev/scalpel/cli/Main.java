@@ -21,13 +21,33 @@ public final class Main implements Runnable {
   /** Builds the command line with clean error reporting (message only, exit code 2 for bad usage, 1 for failures). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // bad usage: one line and where to read more, not the whole usage text
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("scalpel: " + ex.getMessage().replace("\n", " ").strip() + " (see: scalpel "
+          + c.getCommandName().replace("scalpel", "").strip() + (c.getCommandName().equals("scalpel") ? "" : " ")
+          + "--help)");
+      return 2;
+    });
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       if (ex instanceof IllegalArgumentException) {
         line.getErr().println("scalpel: " + ex.getMessage());
         return 2;
       }
-      if (ex instanceof dev.scalpel.train.checkpoint.CheckpointException) {
+      if (ex instanceof dev.scalpel.train.checkpoint.CheckpointException || ex instanceof RunFailedException
+          || ex instanceof ArithmeticException || ex instanceof dev.scalpel.train.data.DataException) {
         line.getErr().println("scalpel: " + ex.getMessage());
+        return 1;
+      }
+      if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+        Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+        String what = io.getMessage();
+        if (io instanceof java.nio.file.FileSystemException f) {
+          what = f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+              : f.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                  .toLowerCase(java.util.Locale.ROOT));
+        }
+        line.getErr().println("scalpel: cannot write or read " + what);
         return 1;
       }
       line.getErr().println("scalpel: " + ex);

@@ -18,12 +18,13 @@ import picocli.CommandLine.Option;
 
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-    description = {"Run a task for every method × λ; write DIR/results.csv, one trajectory per run under",
-        "DIR/runs/ (metrics.csv with the surgery's diagnostics), the Pareto plots DIR/*.png and *.svg, and",
-        "DIR/diagnostics.png (every method's diagnostics at the grid's middle λ).",
-        "Re-running the same command resumes: finished runs are kept, an interrupted one continues from its",
-        "checkpoint. Tasks: toy2d, toy3d (three losses), quadratic, smooth-mnist; settings: scalpel tasks.",
-        "Methods without λ (the aggregators) run once."})
+    header = "Run a task for every method × λ, with results.csv and Pareto plots.",
+    description = "Run a task for every method × λ; write DIR/results.csv, one run directory per run under "
+        + "DIR/runs/ (metrics.csv with the surgery's diagnostics), the Pareto plots DIR/*.png and *.svg, and "
+        + "DIR/diagnostics.png (every method's diagnostics at the grid's middle λ). Re-running the same command "
+        + "resumes: finished runs are kept, an interrupted or failed one continues from its checkpoint. Tasks: "
+        + "toy2d, toy3d (three losses), quadratic, smooth-mnist; their settings: scalpel tasks. Methods without λ "
+        + "(the aggregators) run once.")
 public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist")
@@ -37,8 +38,9 @@ public final class SweepCommand implements Callable<Integer> {
           + "docs/methods.md).")
   List<String> methods = new ArrayList<>();
 
-  @Option(names = "--lambdas", required = true,
-      description = "a list 0.01,0.1,1 or a log range START:STOP:COUNT (1e-3:1e3:10 = numpy logspace(-3,3,10))")
+  @Option(names = "--lambdas",
+      description = "a list 0.01,0.1,1 or a log range START:STOP:COUNT (1e-3:1e3:10 = numpy logspace(-3,3,10)); "
+          + "required unless every method is an aggregator without λ")
   String lambdas;
 
   @Option(names = "--out", required = true, description = "output directory (created; resumed if it exists)")
@@ -55,7 +57,12 @@ public final class SweepCommand implements Callable<Integer> {
     for (String spec : methods) {
       ms.add(GradientSurgery.parse(spec));
     }
-    List<Double> grid = LambdaGrid.parse(lambdas);
+    boolean anyLambda = ms.stream().anyMatch(m -> m.method().hasLambda());
+    if (anyLambda && lambdas == null) {
+      throw new IllegalArgumentException("--lambdas is required: " + ms.stream().filter(m -> m.method().hasLambda())
+          .map(m -> m.method().specName()).distinct().toList() + " take λ (e.g. --lambdas 1e-3:1:4)");
+    }
+    List<Double> grid = lambdas == null ? List.of() : LambdaGrid.parse(lambdas);
     Progress progress = Progress.stderr();
     progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s) × %d λ into %s (settings %s)", t.name(),
         ms.size(), grid.size(), out, settings.values()));

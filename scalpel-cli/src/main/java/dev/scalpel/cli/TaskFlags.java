@@ -34,6 +34,12 @@ final class TaskFlags {
 
   /** Every setting given, by key; a key given twice (a shorthand and --set) is an error. */
   Map<String, String> given() {
+    for (Map.Entry<String, String> e : set.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        throw new IllegalArgumentException("--set " + e.getKey() + ": expected KEY=VALUE, e.g. --set "
+            + e.getKey() + "=10");
+      }
+    }
     Map<String, String> g = new LinkedHashMap<>(set);
     put(g, "seed", "--seed", seed);
     put(g, "steps", "--steps", steps);

@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code scalpel tasks}: every task with its losses, settings and defaults (what {@code --set} accepts). */
 @Command(name = "tasks", mixinStandardHelpOptions = true,
-    description = {"List the tasks, or the given ones, with their settings and defaults (give them to train and",
-        "sweep with --set key=value). Settings marked * do not change results: a run may resume with another value."})
+    header = "List the tasks with their settings and defaults.",
+    description = "List the tasks, or the given ones, with their settings and defaults (give them to train and "
+        + "sweep with --set key=value). Settings marked * do not change results: a run may resume with another "
+        + "value.")
 public final class TasksCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "TASK", description = "tasks to show (default: all)")
@@ -25,10 +27,13 @@ public final class TasksCommand implements Callable<Integer> {
     if (which.isEmpty()) {
       Tasks.names().forEach(which::add);
     }
+    List<Task> tasks = new ArrayList<>();
+    for (String n : which) {
+      tasks.add(Tasks.byName(n)); // an unknown name fails before anything is printed
+    }
     System.out.println("Settings marked * do not change results. Give settings with --set key=value.");
     System.out.println();
-    for (String n : which) {
-      Task t = Tasks.byName(n);
+    for (Task t : tasks) {
       System.out.printf(Locale.ROOT, "%s (%d losses): %s%n", t.name(), t.losses(), t.description());
       for (Setting s : t.fullSchema()) {
         System.out.printf(Locale.ROOT, "    %-22s %-10s %s%s%n", s.name() + (s.affectsResults() ? "" : " *"),

@@ -8,6 +8,7 @@ import dev.scalpel.cli.plot.DiagnosticsPlot;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.cli.sweep.MethodLabel;
 import dev.scalpel.experiments.RunResult;
+import dev.scalpel.experiments.Setting;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.experiments.Tasks;
@@ -33,10 +34,12 @@ import picocli.CommandLine.Option;
  * recorded settings. Running the same command again also resumes.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train once: --task T --method SPEC --lambda X --out DIR [--set key=value ...], or continue",
-        "with --resume DIR. Writes DIR/run.properties, DIR/metrics.csv (one row per evaluation, with the",
-        "surgery's diagnostics), DIR/checkpoint.bin, DIR/diagnostics.png and DIR/result.csv at the end.",
-        "scalpel tasks lists each task's settings."})
+    header = "Train one run of a task for one method and λ, or continue one.",
+    description = "Train once: --task T --method SPEC --lambda X --out DIR [--set key=value ...], or continue "
+        + "with --resume DIR. Writes DIR/run.properties (what the run was started with), DIR/metrics.csv (one row "
+        + "per evaluation, with the surgery's diagnostics), DIR/checkpoint.bin, DIR/diagnostics.png and "
+        + "DIR/result.csv at the end. Running the same command again resumes. scalpel tasks lists each task's "
+        + "settings.")
 public final class TrainCommand implements Callable<Integer> {
 
   static final class Fresh {
@@ -68,6 +71,17 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   TaskFlags flags = new TaskFlags();
 
+  /** What this run is, as run.properties: every setting (only those that change results are compared). */
+  private static void write(Path dir, Task task, GradientSurgery method, TaskSettings settings)
+      throws java.io.IOException {
+    Files.createDirectories(dir);
+    StringBuilder b = new StringBuilder("# scalpel train: what this run was started with\n");
+    b.append("task=").append(task.name()).append('\n');
+    b.append("method=").append(method).append('\n');
+    settings.values().forEach((k, v) -> b.append("setting.").append(k).append('=').append(v).append('\n'));
+    AtomicFiles.write(dir.resolve("run.properties"), b.toString());
+  }
+
   @Override
   public Integer call() throws Exception {
     Task task;
@@ -81,12 +95,12 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--resume " + dir + ": no run.properties there; start a run with "
             + "scalpel train --task T --method SPEC --out DIR");
       }
-      if (flags.any()) {
-        throw new IllegalArgumentException("--resume continues with the recorded settings; leave out --set, "
-            + "--steps, --epochs, --lr, --batch-size, --seed and --checkpoint-every");
-      }
       Properties p = new Properties();
       p.load(new StringReader(Files.readString(file)));
+      if (p.getProperty("task") == null || p.getProperty("method") == null) {
+        throw new IllegalArgumentException(file + " names no task or method: " + dir
+            + " is not a scalpel train directory");
+      }
       task = Tasks.byName(p.getProperty("task"));
       method = GradientSurgery.parse(p.getProperty("method"));
       Map<String, String> values = new LinkedHashMap<>();
@@ -95,7 +109,18 @@ public final class TrainCommand implements Callable<Integer> {
           values.put(k.substring("setting.".length()), p.getProperty(k));
         }
       }
+      // settings that do not change results (checkpoint_every, diagnostics) may be given anew
+      Map<String, String> given = flags.given();
+      for (Map.Entry<String, String> e : given.entrySet()) {
+        Setting s = task.fullSchema().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
+        if (s == null || s.affectsResults()) {
+          throw new IllegalArgumentException("--resume continues with the recorded settings; " + e.getKey()
+              + " changes results and cannot be given (only checkpoint_every and diagnostics can)");
+        }
+        values.put(e.getKey(), e.getValue());
+      }
       settings = task.settings(values);
+      write(dir, task, method, settings);
     } else {
       Fresh f = mode.fresh;
       task = Tasks.byName(f.task);
@@ -106,25 +131,46 @@ public final class TrainCommand implements Callable<Integer> {
       settings = task.settings(flags.given());
       method.config().checkLosses(task.losses());
       dir = f.out;
-      Files.createDirectories(dir);
-      StringBuilder b = new StringBuilder("# scalpel train: what this run was started with\n");
-      b.append("task=").append(task.name()).append('\n');
-      b.append("method=").append(method).append('\n');
-      settings.values().forEach((k, v) -> b.append("setting.").append(k).append('=').append(v).append('\n'));
-      Path file = dir.resolve("run.properties");
-      if (Files.exists(file) && !Files.readString(file).equals(b.toString())) {
-        throw new IllegalArgumentException(dir + " holds a run started with other settings (see " + file
-            + "); continue it with --resume " + dir + ", or use another --out");
+      if (dir.toString().isBlank()) {
+        throw new IllegalArgumentException("--out (\"" + dir + "\") must name a directory");
       }
-      AtomicFiles.write(file, b.toString());
+      Path file = dir.resolve("run.properties");
+      if (Files.exists(file)) {
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file)));
+        List<String> differ = new ArrayList<>();
+        if (!task.name().equals(p.getProperty("task"))) {
+          differ.add("task " + p.getProperty("task") + " → " + task.name());
+        }
+        if (!method.toString().equals(p.getProperty("method"))) {
+          differ.add("method " + p.getProperty("method") + " → " + method);
+        }
+        for (Setting s : task.fullSchema()) {
+          String was = p.getProperty("setting." + s.name());
+          if (s.affectsResults() && !settings.get(s.name()).equals(was)) {
+            differ.add(s.name() + " " + was + " → " + settings.get(s.name()));
+          }
+        }
+        if (!differ.isEmpty()) {
+          throw new IllegalArgumentException(dir + " holds another run (" + String.join(", ", differ)
+              + "); continue it with --resume " + dir + ", or use another --out");
+        }
+      }
+      write(dir, task, method, settings);
     }
     Progress progress = Progress.stderr();
     String label = MethodLabel.of(method.config())
         + (method.method().hasLambda() ? " λ=" + method.config().get("lambda") : "");
     progress.startSweep(0, 1);
     progress.startRun(label);
-    RunResult r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(progress, true));
-    DiagnosticsPlot.write(dir, task.name() + ", " + label);
+    RunResult r;
+    try {
+      r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(progress, true));
+    } catch (ArithmeticException e) { // the core's non-finite gradient, overflow and solver failures
+      throw new RunFailedException("the run failed: " + e.getMessage() + (Files.exists(dir.resolve("metrics.csv"))
+          ? " (metrics until then: " + dir.resolve("metrics.csv") + ")" : ""), e);
+    }
+    boolean plotted = DiagnosticsPlot.write(dir, task.name() + ", " + label);
     progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
         r.seconds()));
     List<String> header = new ArrayList<>(List.of("method", "lambda"));
@@ -138,7 +184,7 @@ public final class TrainCommand implements Callable<Integer> {
     row.addAll(List.of(Long.toString(r.steps()), String.format(Locale.ROOT, "%.3f", r.seconds())));
     AtomicFiles.write(dir.resolve("result.csv"), Csv.line(header) + Csv.line(row));
     r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-16s %s%n", k, Csv.num(v)));
-    System.out.println("run: " + dir + " (metrics.csv, diagnostics.png)");
+    System.out.println("run: " + dir + (plotted ? " (metrics.csv, diagnostics.png)" : " (metrics.csv)"));
     return 0;
   }
 }

@@ -8,7 +8,9 @@ package dev.scalpel.core;
  * Recorded when the surgery was made with {@link GradientSurgery#withDiagnostics(boolean)} (then every pair of
  * vectors is computed each step: more work in the Gramian pass, the same direction bit for bit).
  *
- * <p>Non-finite values: a cosine involving a zero vector is NaN (undefined), never an exception.
+ * <p>Non-finite values: a cosine involving a zero vector is NaN (undefined), never an exception. Precision: |d| and
+ * the cosines involving d come from quadratic forms in the Gramian, exact to about 1e-8·max|v|; smaller |d| (near a
+ * stationary point) is rounding noise, and cosines are clamped into [−1, 1].
  *
  * @param losses        number of losses k
  * @param streamSources the gradient each EMA stream averages
@@ -33,7 +35,15 @@ public record Diagnostics(int losses, int[] streamSources, double[][] gramian, d
 
   /** cos(v_a, v_b) over the step's vectors (gradients 0..k−1, streams k..). */
   public double cosine(int a, int b) {
-    return gramian[a][b] / Math.sqrt(gramian[a][a] * gramian[b][b]);
+    return clamp(gramian[a][b] / Math.sqrt(gramian[a][a] * gramian[b][b]));
+  }
+
+  /*
+   * Cosines of d come from quadratic forms cᵀGc that cancel when |d| ≪ max|v| (near a stationary point): below about
+   * 1e-8·max|v| they are rounding noise and may fall outside [−1, 1]; they are clamped into it (NaN stays NaN).
+   */
+  private static double clamp(double c) {
+    return c > 1 ? 1 : c < -1 ? -1 : c;
   }
 
   /** |v_a|. */
@@ -72,7 +82,7 @@ public record Diagnostics(int losses, int[] streamSources, double[][] gramian, d
     for (int v = 0; v < coefficients.length; v++) {
       dot += coefficients[v] * gramian[v][i];
     }
-    return dot / (directionNorm() * norm(i));
+    return clamp(dot / (directionNorm() * norm(i)));
   }
 
   /**
@@ -90,7 +100,7 @@ public record Diagnostics(int losses, int[] streamSources, double[][] gramian, d
     for (int v = 0; v < aux.length; v++) {
       dot += aux[v] * gramian[v][m0];
     }
-    return dot / (Math.sqrt(Math.max(quadratic(aux), 0)) * norm(m0));
+    return clamp(dot / (Math.sqrt(Math.max(quadratic(aux), 0)) * norm(m0)));
   }
 
   private double quadratic(double[] c) {

@@ -15,12 +15,16 @@ import java.util.Map;
 /*
  * Means of the per-step diagnostics over one evaluation period, for k losses (loss 0 the main one):
  *   cos_main_aux[i]   cos(g_0, g_i)                          the conflict between the main and auxiliary gradients
- *   cos_ema_main      cos(EMA of g_0, g_0)                   how stale the EMA is (1: fresh)
+ *   cos_ema_main      cos(EMA of g_0, g_0)                   how stale the EMA is (1: fresh; NaN: no EMA kept)
  *   ratio_aux[i]      <g_i, m>/<m, m>, m the EMA of g_0      the projection ratio Bloop removes (any method)
  *   cos_d_main        cos(d, g_0)                            whether the step descends the main loss
  *   d_norm            |d|
- *   orth_error        cos(d − g_0, m)                    the auxiliary part's component along m (Bloop: ~0)
+ *   orth_error        cos(d − g_0, m)                        what d adds to g_0, along m (Bloop: ~0; see below)
  *   skipped           steps skipped (non-finite gradients under nonfinite=skip) in the period
+ * m is g_0 itself for methods that keep no EMA of it. orth_error is scale-free: for Bloop it is 0 while the part
+ * of the auxiliary gradients orthogonal to m dominates the eps residual λ·eps/(|m|²+eps)·⟨g_aux, m⟩/|m|²; once that
+ * orthogonal part vanishes (the auxiliary loss is as low as the main one allows), the tiny residual along m is all
+ * that is left and the cosine goes to ±1 although ⟨d − g_0, m⟩ itself is tiny.
  * A step whose value is NaN (a zero vector: the cosine is undefined) is left out of that column's mean; a column
  * with no finite value in the period is NaN. Sums in double, in step order: a resumed run adds the same numbers
  * in the same order, so its means are bit-identical.
@@ -79,8 +83,8 @@ final class DiagnosticsMeter {
     for (int i = 1; i < k; i++) {
       add(c++, d.gradientCosine(0, i));
     }
-    add(c++, d.emaCosine(0));
     int m = d.emaOf(0);
+    add(c++, m == 0 ? Double.NaN : d.emaCosine(0)); // no EMA (mixed, ema = 1, the aggregators): undefined
     double mm = d.gramian()[m][m];
     for (int i = 1; i < k; i++) {
       add(c++, d.gramian()[i][m] / mm);

@@ -99,7 +99,8 @@ public final class RunLoop {
   }
 
   /**
-   * Trains (or resumes, or just summarises when finished) one run of {@code method} into {@code runDir}.
+   * Trains (or resumes, or just summarises when finished) one run of {@code method} into {@code runDir}. A run
+   * that fails (a non-finite gradient, a divergence) leaves metrics.csv with the rows evaluated until then.
    *
    * @throws CheckpointException when {@code runDir} holds a checkpoint of another run, or a damaged one
    * @throws Exception           what the trainer throws (a non-finite gradient under {@code nonfinite=throw}, …)
@@ -155,37 +156,18 @@ public final class RunLoop {
               + plan.stepsPerEpoch() + " steps");
         }
       }
-      long total = plan.totalSteps();
-      out.onStart(step, total);
-      long lastSave = System.nanoTime();
+      out.onStart(step, plan.totalSteps());
       if (rows.isEmpty() && step == 0 && plan.evaluateAtStart()) {
         rows.add(evaluate(trainer, 0, 0, meter, prior + elapsed(t0), out)); // no steps yet: NaN diagnostics
       }
-      for (; epoch < plan.epochs(); epoch++, batch = 0) {
-        for (; batch < plan.stepsPerEpoch(); batch++) {
-          double[] losses = trainer.step(epoch, batch);
-          step++;
-          meter.record(trainer.surgeryState());
-          out.onStep(step, total, losses);
-          boolean epochEnd = batch + 1 == plan.stepsPerEpoch();
-          boolean evaluated = false;
-          if (epochEnd && plan.evaluatesAfter(epoch + 1)) {
-            rows.add(evaluate(trainer, epoch + 1, step, meter, prior + elapsed(t0), out));
-            evaluated = true;
-          }
-          boolean last = step == total;
-          boolean due = checkpointEvery > 0 && step % checkpointEvery == 0;
-          boolean timely = evaluated && (System.nanoTime() - lastSave) / 1e9 >= checkpointSeconds;
-          if (last || due || timely) {
-            int nextEpoch = epochEnd ? epoch + 1 : epoch;
-            int nextBatch = epochEnd ? 0 : batch + 1;
-            save(trainer, checkpoint, identity, nextEpoch, nextBatch, step, prior + elapsed(t0), rows, columns,
-                meter);
-            writeMetrics(runDir, rows, columns);
-            lastSave = System.nanoTime();
-            out.onCheckpoint(checkpoint, step);
-          }
+      try {
+        train(trainer, plan, meter, rows, columns, epoch, batch, step, prior, t0, runDir, identity,
+            checkpointEvery, out);
+      } catch (Exception | Error e) {
+        if (!rows.isEmpty()) {
+          writeMetrics(runDir, rows, columns); // what the run saw until it failed (a divergence, a bad gradient)
         }
+        throw e;
       }
       if (rows.isEmpty()) {
         throw new IllegalStateException("task " + task.name() + " finished without an evaluation");
@@ -202,6 +184,41 @@ public final class RunLoop {
       }
       Map<String, Double> lastRow = rows.get(rows.size() - 1);
       return new RunResult(ordered, lastRow.get("step").longValue(), lastRow.get("seconds"));
+    }
+  }
+
+  /** The steps from the position (epoch, batch, step) to the end, with evaluations and checkpoints. */
+  private void train(Trainer trainer, Schedule plan, DiagnosticsMeter meter, List<Map<String, Double>> rows,
+      List<String> columns, int epoch, int batch, long step, double prior, long t0, Path runDir, String identity,
+      int checkpointEvery, RunListener out) throws Exception {
+    Path checkpoint = runDir.resolve(CHECKPOINT);
+    long total = plan.totalSteps();
+    long lastSave = System.nanoTime();
+    for (; epoch < plan.epochs(); epoch++, batch = 0) {
+      for (; batch < plan.stepsPerEpoch(); batch++) {
+        double[] losses = trainer.step(epoch, batch);
+        step++;
+        meter.record(trainer.surgeryState());
+        out.onStep(step, total, losses);
+        boolean epochEnd = batch + 1 == plan.stepsPerEpoch();
+        boolean evaluated = false;
+        if (epochEnd && plan.evaluatesAfter(epoch + 1)) {
+          rows.add(evaluate(trainer, epoch + 1, step, meter, prior + elapsed(t0), out));
+          evaluated = true;
+        }
+        boolean last = step == total;
+        boolean due = checkpointEvery > 0 && step % checkpointEvery == 0;
+        boolean timely = evaluated && (System.nanoTime() - lastSave) / 1e9 >= checkpointSeconds;
+        if (last || due || timely) {
+          int nextEpoch = epochEnd ? epoch + 1 : epoch;
+          int nextBatch = epochEnd ? 0 : batch + 1;
+          save(trainer, checkpoint, identity, nextEpoch, nextBatch, step, prior + elapsed(t0), rows, columns,
+              meter);
+          writeMetrics(runDir, rows, columns);
+          lastSave = System.nanoTime();
+          out.onCheckpoint(checkpoint, step);
+        }
+      }
     }
   }
 

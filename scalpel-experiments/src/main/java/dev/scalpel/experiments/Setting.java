@@ -12,11 +12,12 @@ import java.util.Locale;
  * @param defaultValue   the default, as text (checked like a given value when settings are resolved)
  * @param min            the smallest allowed value for numbers ({@code -∞} for none)
  * @param minExclusive   whether {@code min} itself is refused (learning rates: {@code > 0})
+ * @param max            the largest allowed value for numbers ({@code +∞} for none)
  * @param affectsResults false for settings that only change how a run is carried out (checkpoint period, whether
  *                       diagnostics are recorded): a run may be resumed with another value of these
  * @param description    one line for the help text
  */
-public record Setting(String name, Kind kind, String defaultValue, double min, boolean minExclusive,
+public record Setting(String name, Kind kind, String defaultValue, double min, boolean minExclusive, double max,
     boolean affectsResults, String description) {
 
   /** The kind of a setting's value. */
@@ -42,29 +43,36 @@ public record Setting(String name, Kind kind, String defaultValue, double min, b
 
   /** An integer setting ≥ {@code min}. */
   public static Setting integer(String name, int defaultValue, int min, String description) {
-    return new Setting(name, Kind.INT, Integer.toString(defaultValue), min, false, true, description);
+    return new Setting(name, Kind.INT, Integer.toString(defaultValue), min, false, Double.POSITIVE_INFINITY, true,
+        description);
   }
 
   /** A long setting (seeds: any value). */
   public static Setting seed(String name, long defaultValue, String description) {
-    return new Setting(name, Kind.LONG, Long.toString(defaultValue), Double.NEGATIVE_INFINITY, false, true,
-        description);
+    return new Setting(name, Kind.LONG, Long.toString(defaultValue), Double.NEGATIVE_INFINITY, false,
+        Double.POSITIVE_INFINITY, true, description);
   }
 
   /** A finite double setting > 0. */
   public static Setting positive(String name, double defaultValue, String description) {
-    return new Setting(name, Kind.DOUBLE, Double.toString(defaultValue), 0, true, true, description);
+    return new Setting(name, Kind.DOUBLE, Double.toString(defaultValue), 0, true, Double.POSITIVE_INFINITY, true,
+        description);
   }
 
   /** A boolean setting. */
   public static Setting flag(String name, boolean defaultValue, String description) {
-    return new Setting(name, Kind.BOOLEAN, Boolean.toString(defaultValue), Double.NEGATIVE_INFINITY, false, true,
-        description);
+    return new Setting(name, Kind.BOOLEAN, Boolean.toString(defaultValue), Double.NEGATIVE_INFINITY, false,
+        Double.POSITIVE_INFINITY, true, description);
   }
 
   /** This setting, marked as not affecting results (see {@link #affectsResults()}). */
   public Setting operational() {
-    return new Setting(name, kind, defaultValue, min, minExclusive, false, description);
+    return new Setting(name, kind, defaultValue, min, minExclusive, max, false, description);
+  }
+
+  /** This setting with an upper bound (inclusive). */
+  public Setting atMost(double bound) {
+    return new Setting(name, kind, defaultValue, min, minExclusive, bound, affectsResults, description);
   }
 
   /**
@@ -104,6 +112,10 @@ public record Setting(String name, Kind kind, String defaultValue, double min, b
         }
       }
     } catch (NumberFormatException e) {
+      if (v.matches("[-+]?[0-9]+")) {
+        throw new IllegalArgumentException(where + " (" + value + ") is out of range: at most "
+            + (kind == Kind.INT ? Integer.MAX_VALUE : Long.MAX_VALUE) + " in magnitude", e);
+      }
       throw new IllegalArgumentException(where + " (" + value + ") must be " + what() + bound(), e);
     }
   }
@@ -111,6 +123,10 @@ public record Setting(String name, Kind kind, String defaultValue, double min, b
   private void checkMin(String where, String value, double x) {
     if (minExclusive ? !(x > min) : !(x >= min)) {
       throw new IllegalArgumentException(where + " (" + value + ") must be" + bound());
+    }
+    if (x > max) {
+      throw new IllegalArgumentException(where + " (" + value + ") must be <= " + (kind == Kind.DOUBLE
+          ? Double.toString(max) : Long.toString((long) max)));
     }
   }
 

@@ -51,10 +51,14 @@ class TaskSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("lr", "-0.1"))).getMessage());
     assertEquals("lr (NaN) must be a finite number > 0.0",
         assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("lr", "NaN"))).getMessage());
+    assertEquals("epochs (2147483648) is out of range: at most 2147483647 in magnitude",
+        assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("epochs", "2147483648"))).getMessage());
     assertEquals("epochs (ten) must be an integer >= 1",
         assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("epochs", "ten"))).getMessage());
     assertEquals("epochs (0) must be >= 1",
         assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("epochs", "0"))).getMessage());
+    assertEquals("batch_size (300) must be <= 256",
+        assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("batch_size", "300"))).getMessage());
     assertEquals("diagnostics (yes) must be true or false",
         assertThrows(IllegalArgumentException.class, () -> q.settings(Map.of("diagnostics", "yes"))).getMessage());
   }

@@ -27,7 +27,9 @@ public final class ProgressListener implements RunListener {
 
   @Override
   public void onStart(long startStep, long totalSteps) {
-    if (startStep > 0) {
+    if (startStep > 0 && startStep == totalSteps) {
+      progress.message("already finished (" + totalSteps + " steps): reporting its results");
+    } else if (startStep > 0) {
       progress.message(String.format(Locale.ROOT, "resuming at step %d of %d", startStep, totalSteps));
     }
   }

@@ -36,8 +36,8 @@ import java.util.Properties;
  *   DIR/<plot>.png, DIR/<plot>.svg  the task's Pareto plots, one labelled line per method
  * Resuming: a run whose result.csv exists for the same canonical method spec is not run again; an interrupted
  * run (no result.csv) resumes from its last checkpoint.
- * A run that throws is recorded with status "failed: <message>" and NaN metrics (not retried on resume; delete
- * its directory to retry), so one diverging λ does not sink the sweep.
+ * A run that throws is recorded with status "failed: <message>" and NaN metrics, so one diverging λ does not sink
+ * the sweep; a re-run tries it again (from its last checkpoint, so a deterministic failure costs little).
  */
 /** Runs a sweep of a task over methods × λ and writes results.csv, per-run trajectories and Pareto plots. */
 public final class SweepRunner {
@@ -55,6 +55,9 @@ public final class SweepRunner {
       Path out) {
     if (methods.isEmpty()) {
       throw new IllegalArgumentException("no --method given; e.g. --method mixed --method bloop:ema=0.01");
+    }
+    if (out.toString().isBlank()) {
+      throw new IllegalArgumentException("--out (\"" + out + "\") must name a directory");
     }
     this.task = task;
     this.settings = settings;
@@ -120,7 +123,7 @@ public final class SweepRunner {
         }
         String msg = String.valueOf(e.getMessage()).replace('\n', ' ');
         row = new Row(m.toString(), label, m.lambda(), new RunResult(nan, 0, 0), "failed: " + msg, dir);
-        progress.endRun("FAILED: " + e);
+        progress.endRun("FAILED: " + msg);
       }
       writeRow(row);
       rows.set(index, row);
@@ -196,8 +199,9 @@ public final class SweepRunner {
       return null;
     }
     List<Map<String, String>> rows = Csv.read(file);
-    if (rows.size() != 1 || !m.toString().equals(rows.get(0).get("method"))) {
-      return null;
+    if (rows.size() != 1 || !m.toString().equals(rows.get(0).get("method"))
+        || !"ok".equals(rows.get(0).get("status"))) {
+      return null; // not this method, or failed: run it again (it resumes from its checkpoint)
     }
     Map<String, String> row = rows.get(0);
     Map<String, Double> metrics = new LinkedHashMap<>();

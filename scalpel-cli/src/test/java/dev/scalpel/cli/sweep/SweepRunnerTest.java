@@ -102,6 +102,25 @@ class SweepRunnerTest {
   }
 
   @Test
+  void aFailedRunIsRecordedAndTriedAgainOnTheNextRun(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("f");
+    String[] args = {"sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1,100", "--steps", "50",
+        "--out", out.toString()};
+    assertEquals(1, run(args));
+    List<Map<String, String>> rows = Csv.read(out.resolve("results.csv"));
+    assertEquals("ok", rows.get(0).get("status"));
+    assertTrue(rows.get(1).get("status").startsWith("failed: mixed: the direction overflows float at step 39"),
+        rows.get(1).get("status"));
+    Path ok = out.resolve("runs/mixed_lambda=1/result.csv");
+    Path failed = out.resolve("runs/mixed_lambda=100/result.csv");
+    FileTime okBefore = Files.getLastModifiedTime(ok);
+    Files.setLastModifiedTime(failed, FileTime.fromMillis(0));
+    assertEquals(1, run(args));
+    assertEquals(okBefore, Files.getLastModifiedTime(ok), "finished run not redone");
+    assertTrue(Files.getLastModifiedTime(failed).toMillis() > 0, "failed run tried again");
+  }
+
+  @Test
   void otherSettingsInTheSameDirectoryAreRefused(@TempDir Path dir) {
     Path out = dir.resolve("t");
     assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "10",

@@ -56,13 +56,14 @@ public final class SmoothMnistTask implements Task {
     return List.of(
         Setting.integer("epochs", 25, 1, "epochs"),
         Setting.positive("lr", 3e-4, "Adam's (peak) learning rate"),
-        Setting.integer("batch_size", 256, 1, "examples per step"),
+        Setting.integer("batch_size", 256, 1, "examples per step").atMost(60_000),
         Setting.seed("seed", 0L, "seed of the initialisation, the data order and the power-iteration vectors"),
         Setting.integer("max_steps_per_epoch", 0, 0, "cap on steps per epoch (0: all 234 full batches)"),
         Setting.integer("warmup_steps", 0, 0,
             "linear warmup over N steps, then cosine decay to 0 at the last step (0: constant rate)"),
         Setting.integer("power_iterations", 1, 1, "power-iteration rounds per step for the training-time σ"),
-        Setting.integer("eval_train_samples", 0, 0, "training examples evaluated at each epoch end (0: all)"),
+        Setting.integer("eval_train_samples", 0, 0, "training examples evaluated at each epoch end (0: all)")
+            .atMost(60_000),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 500, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
   }

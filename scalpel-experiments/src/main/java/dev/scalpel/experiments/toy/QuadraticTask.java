@@ -64,14 +64,15 @@ public final class QuadraticTask implements Task {
     return List.of(
         Setting.integer("epochs", DEFAULT_EPOCHS, 1, "epochs"),
         Setting.positive("lr", DEFAULT_LR, "SGD learning rate"),
-        Setting.integer("batch_size", DEFAULT_BATCH, 1, "minibatch size (at most 256: the whole data set)"),
+        Setting.integer("batch_size", DEFAULT_BATCH, 1, "minibatch size (at most 256: the whole data set)")
+            .atMost(N),
         Setting.seed("seed", 0L, "seed of the data and the shuffling"));
   }
 
   @Override
   public Trainer trainer(GradientSurgery method, TaskSettings settings) {
     return new QuadraticTrainer(method, settings.intValue("epochs"), settings.doubleValue("lr"),
-        Math.min(N, settings.intValue("batch_size")), settings.longValue("seed"));
+        settings.intValue("batch_size"), settings.longValue("seed"));
   }
 
   /** The problem's data for a seed. */

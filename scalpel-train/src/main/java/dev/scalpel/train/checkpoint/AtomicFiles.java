@@ -28,9 +28,11 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    // a fresh name created with the default permissions (the umask applies, unlike createTempFile's 0600)
+    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
