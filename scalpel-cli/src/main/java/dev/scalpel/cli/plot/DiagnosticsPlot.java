@@ -173,6 +173,8 @@ public final class DiagnosticsPlot {
     XYChart c = new XYChartBuilder().width(760).height(400).title(title).xAxisTitle("step").yAxisTitle(yLabel)
         .build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setXAxisMin(0.0);
+    c.getStyler().setXAxisTickMarkSpacingHint(160);
     c.getStyler().setMarkerSize(4);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
