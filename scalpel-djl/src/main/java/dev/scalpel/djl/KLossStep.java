@@ -296,13 +296,7 @@ public final class KLossStep implements AutoCloseable {
 
   /** Reads and verifies {@code file}, restores this step from it and returns all its sections (yours included). */
   public Map<String, byte[]> loadCheckpoint(Path file) {
-    Map<String, byte[]> sections = CheckpointFile.read(file);
-    try {
-      restoreState(sections);
-    } catch (CheckpointException e) {
-      throw new CheckpointException("checkpoint " + file + ": " + e.getMessage(), e);
-    }
-    return sections;
+    return StepCheckpoint.load(file, this::restoreState);
   }
 
   /** Copies of the current parameter values, in tensor order. */

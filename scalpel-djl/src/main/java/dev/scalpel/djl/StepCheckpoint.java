@@ -126,6 +126,18 @@ final class StepCheckpoint {
   }
 
   /** saveState plus the caller's sections, which must not reuse a step section's name. */
+  /** Reads and verifies {@code file}, hands its sections to {@code restore}, returns them all. */
+  static Map<String, byte[]> load(java.nio.file.Path file,
+      java.util.function.Consumer<Map<String, byte[]>> restore) {
+    Map<String, byte[]> sections = dev.scalpel.train.checkpoint.CheckpointFile.read(file);
+    try {
+      restore.accept(sections);
+    } catch (dev.scalpel.train.checkpoint.CheckpointException e) {
+      throw new dev.scalpel.train.checkpoint.CheckpointException("checkpoint " + file + ": " + e.getMessage(), e);
+    }
+    return sections;
+  }
+
   static Map<String, byte[]> withExtra(Map<String, byte[]> all, Map<String, byte[]> extra) {
     if (extra != null) {
       for (Map.Entry<String, byte[]> e : extra.entrySet()) {
