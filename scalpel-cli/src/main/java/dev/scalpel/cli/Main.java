@@ -24,6 +24,12 @@ public final class Main implements Runnable {
     // bad usage: one line and where to read more, not the whole usage text
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
+      if (c.getCommandName().equals("train") && java.util.Arrays.asList(args).contains("--resume")) {
+        c.getErr().println("scalpel: --resume DIR continues a run with the task, method and settings it recorded; "
+            + "leave out --task, --method, --lambda and --out (only --checkpoint-every and --set diagnostics=... "
+            + "may be given)");
+        return 2;
+      }
       c.getErr().println("scalpel: " + ex.getMessage().replace("\n", " ").strip() + " (see: scalpel "
           + c.getCommandName().replace("scalpel", "").strip() + (c.getCommandName().equals("scalpel") ? "" : " ")
           + "--help)");

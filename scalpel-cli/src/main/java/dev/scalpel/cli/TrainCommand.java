@@ -1,6 +1,7 @@
 package dev.scalpel.cli;
 
 import dev.scalpel.experiments.io.AtomicFiles;
+import dev.scalpel.experiments.io.DirectoryLock;
 import dev.scalpel.experiments.io.Csv;
 import dev.scalpel.cli.io.Progress;
 import dev.scalpel.cli.io.ProgressListener;
@@ -164,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
     progress.startSweep(0, 1);
     progress.startRun(label);
     RunResult r;
-    try {
+    try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
       r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(progress, true));
     } catch (ArithmeticException e) { // the core's non-finite gradient, overflow and solver failures
       throw new RunFailedException("the run failed: " + e.getMessage() + (Files.exists(dir.resolve("metrics.csv"))

@@ -84,6 +84,19 @@ class TrainCommandTest {
   }
 
   @Test
+  void aDirectoryInUseIsRefusedAndResumeNeedsNoTask() throws Exception {
+    Path dir = tmp.resolve("busy");
+    try (var lock = dev.scalpel.experiments.io.DirectoryLock.acquire(dir)) {
+      assertEquals(2, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "5", "--out", dir.toString()));
+      assertTrue(oneLine().contains(dir + " is in use by another scalpel command"));
+    }
+    assertEquals(0, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "5", "--out", dir.toString()));
+    assertEquals(2, run("train", "--resume", dir.toString(), "--task", "toy2d"));
+    assertTrue(oneLine().startsWith("scalpel: --resume DIR continues a run with the task, method and settings it "
+        + "recorded; leave out --task"));
+  }
+
+  @Test
   void filesFollowTheUmaskNotPrivateTempFilePermissions() throws Exception {
     Path dir = tmp.resolve("p");
     assertEquals(0, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "5", "--out", dir.toString()));

@@ -42,6 +42,11 @@ public final class LambdaGrid {
       if (n < 1) {
         throw new IllegalArgumentException("--lambdas (" + text + "): COUNT (" + n + ") must be >= 1");
       }
+      if (a > b) {
+        throw new IllegalArgumentException("--lambdas (" + text + "): a log range goes up, START (" + p[0].trim()
+            + ") <= STOP (" + p[1].trim() + "); write " + p[1].trim() + ":" + p[0].trim() + ":" + p[2].trim()
+            + ", or list the values");
+      }
       double la = Math.log10(a);
       double lb = Math.log10(b);
       for (int k = 0; k < n; k++) {

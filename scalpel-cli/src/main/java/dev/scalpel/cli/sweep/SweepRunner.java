@@ -10,6 +10,7 @@ import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.RunResult;
 import dev.scalpel.experiments.Setting;
+import dev.scalpel.experiments.io.DirectoryLock;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.core.GradientSurgery;
@@ -32,7 +33,9 @@ import java.util.Properties;
  *   DIR/runs/<label>_lambda=<λ>/    one directory per run (RunLoop): metrics.csv (with the diagnostics),
  *                                   checkpoint.bin, then result.csv written atomically when the run is finished
  *   DIR/diagnostics.png             every method's diagnostics at the grid's middle λ, one line per method
- *   DIR/results.csv                 one row per method × λ of this invocation, rewritten after every run
+ *   DIR/results.csv                 one row per method × λ of this invocation, then the finished runs of earlier
+ *                                   invocations into DIR (other methods or λ), rewritten after every run
+ *   DIR/.lock                       held while a sweep runs: a second sweep into DIR is refused
  *   DIR/<plot>.png, DIR/<plot>.svg  the task's Pareto plots, one labelled line per method
  * Resuming: a run whose result.csv exists for the same canonical method spec is not run again; an interrupted
  * run (no result.csv) resumes from its last checkpoint.
@@ -79,7 +82,12 @@ public final class SweepRunner {
 
   /** Runs what is not done yet; returns every row of the grid, in method then λ order. */
   public List<Row> run(Progress progress) throws IOException {
-    Files.createDirectories(out);
+    try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+      return runLocked(progress);
+    }
+  }
+
+  private List<Row> runLocked(Progress progress) throws IOException {
     checkSettings();
     List<Row> rows = new ArrayList<>();
     List<Object[]> pending = new ArrayList<>();
@@ -121,7 +129,7 @@ public final class SweepRunner {
         for (String c : task.metricColumns()) {
           nan.put(c, Double.NaN);
         }
-        String msg = String.valueOf(e.getMessage()).replace('\n', ' ');
+        String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
         row = new Row(m.toString(), label, m.lambda(), new RunResult(nan, 0, 0), "failed: " + msg, dir);
         progress.endRun("FAILED: " + msg);
       }
@@ -129,9 +137,49 @@ public final class SweepRunner {
       rows.set(index, row);
       writeResults(rows);
     }
-    writeResults(rows);
-    writePlots(rows);
+    // runs of earlier invocations into this directory (other methods or λ) stay in results.csv and the plots
+    List<Row> all = new ArrayList<>(rows);
+    all.addAll(earlierRuns(rows));
+    writeResults(all);
+    writePlots(all);
     return rows;
+  }
+
+  /** The finished runs under DIR/runs that this invocation's grid does not name, in directory order. */
+  private List<Row> earlierRuns(List<Row> current) throws IOException {
+    java.util.Set<Path> mine = new java.util.HashSet<>();
+    for (Row r : current) {
+      mine.add(r.runDir().toAbsolutePath().normalize());
+    }
+    List<Row> others = new ArrayList<>();
+    Path runs = out.resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return others;
+    }
+    List<Path> dirs;
+    try (var s = Files.list(runs)) {
+      dirs = s.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path dir : dirs) {
+      if (mine.contains(dir.toAbsolutePath().normalize()) || !Files.exists(dir.resolve("result.csv"))) {
+        continue;
+      }
+      List<Map<String, String>> rows = Csv.read(dir.resolve("result.csv"));
+      if (rows.size() != 1) {
+        continue;
+      }
+      Map<String, String> row = rows.get(0);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (String c : task.metricColumns()) {
+        String v = row.get(c);
+        metrics.put(c, v == null ? Double.NaN : Double.parseDouble(v));
+      }
+      String lambda = row.getOrDefault("lambda", "");
+      others.add(new Row(row.get("method"), row.get("label"), lambda.isEmpty() ? Double.NaN
+          : Double.parseDouble(lambda), new RunResult(metrics, Long.parseLong(row.get("steps")),
+          Double.parseDouble(row.get("seconds"))), row.get("status"), dir));
+    }
+    return others;
   }
 
   private Path runDir(GradientSurgery m) {

@@ -28,6 +28,8 @@ class LambdaGridTest {
 
   @Test
   void badInputNamesTheValue() {
+    assertEquals("--lambdas (1:0.1:5): a log range goes up, START (1) <= STOP (0.1); write 0.1:1:5, or list the "
+        + "values", assertThrows(IllegalArgumentException.class, () -> LambdaGrid.parse("1:0.1:5")).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> LambdaGrid.parse("0.1,x"))
         .getMessage().contains("'x' is not a number"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> LambdaGrid.parse("0.1,-1"))

@@ -121,6 +121,21 @@ class SweepRunnerTest {
   }
 
   @Test
+  void moreMethodsLaterKeepTheEarlierRowsAndASecondSweepAtOnceIsRefused(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("k");
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--method", "pcgrad", "--lambdas", "1",
+        "--steps", "20", "--out", out.toString()));
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "bloop", "--lambdas", "1,2", "--steps", "20",
+        "--out", out.toString()));
+    List<Map<String, String>> rows = Csv.read(out.resolve("results.csv"));
+    assertEquals(List.of("bloop", "bloop", "mixed", "pcgrad"), rows.stream().map(r -> r.get("label")).toList());
+    try (var lock = dev.scalpel.experiments.io.DirectoryLock.acquire(out)) {
+      assertEquals(2, run("sweep", "--task", "toy2d", "--method", "bloop", "--lambdas", "1", "--steps", "20",
+          "--out", out.toString()));
+    }
+  }
+
+  @Test
   void otherSettingsInTheSameDirectoryAreRefused(@TempDir Path dir) {
     Path out = dir.resolve("t");
     assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "10",

@@ -1,6 +1,9 @@
 package dev.scalpel.experiments.io;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,29 +11,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
-/** Minimal RFC 4180 CSV: fields with commas, quotes or newlines are quoted; doubles use Java's shortest form. */
+/**
+ * CSV through Apache Commons CSV (RFC 4180, {@code \n} line ends): a field with a comma, quote, {@code \r} or
+ * {@code \n} is quoted, and reads back as written; doubles use Java's shortest round-trip form.
+ */
 public final class Csv {
+  private static final CSVFormat WRITE = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
+  private static final CSVFormat READ = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+
   private Csv() {
   }
 
-  /** One CSV line (with trailing newline) of the given fields. */
+  /** One CSV line (with its trailing newline) of the given fields. */
   public static String line(List<String> fields) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < fields.size(); i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      b.append(quote(fields.get(i)));
+    StringWriter w = new StringWriter();
+    try (CSVPrinter p = new CSVPrinter(w, WRITE)) {
+      p.printRecord(fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return b.append('\n').toString();
-  }
-
-  public static String quote(String field) {
-    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0) {
-      return field;
-    }
-    return '"' + field.replace("\"", "\"\"") + '"';
+    return w.toString();
   }
 
   /** A double as CSV text: shortest round-trip form, {@code NaN}/{@code Infinity} as Java writes them. */
@@ -38,75 +43,29 @@ public final class Csv {
     return Double.toString(v);
   }
 
-  /** Reads a CSV file with a header line into rows keyed by column name. */
+  /**
+   * Reads a CSV file with a header line into rows keyed by column name.
+   *
+   * @throws IOException naming the file and line when a row's field count differs from the header's
+   */
   public static List<Map<String, String>> read(Path file) throws IOException {
-    List<List<String>> lines = parse(Files.readString(file, StandardCharsets.UTF_8));
     List<Map<String, String>> rows = new ArrayList<>();
-    if (lines.isEmpty()) {
-      return rows;
-    }
-    List<String> header = lines.get(0);
-    for (int r = 1; r < lines.size(); r++) {
-      List<String> fields = lines.get(r);
-      if (fields.size() != header.size()) {
-        throw new IOException(file + " line " + (r + 1) + " has " + fields.size() + " fields, the header has "
-            + header.size());
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = READ.parse(r)) {
+      List<String> header = p.getHeaderNames();
+      for (CSVRecord rec : p) {
+        if (rec.size() != header.size()) {
+          throw new IOException(file + " line " + (rec.getParser().getCurrentLineNumber()) + " has " + rec.size()
+              + " fields, the header has " + header.size());
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int c = 0; c < header.size(); c++) {
+          row.put(header.get(c), rec.get(c));
+        }
+        rows.add(row);
       }
-      Map<String, String> row = new LinkedHashMap<>();
-      for (int c = 0; c < header.size(); c++) {
-        row.put(header.get(c), fields.get(c));
-      }
-      rows.add(row);
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      throw new IOException(file + " is not a well-formed CSV file: " + e.getMessage(), e);
     }
     return rows;
-  }
-
-  static List<List<String>> parse(String text) {
-    List<List<String>> lines = new ArrayList<>();
-    List<String> fields = new ArrayList<>();
-    StringBuilder f = new StringBuilder();
-    boolean quoted = false;
-    boolean any = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-            f.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          f.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-        any = true;
-      } else if (c == ',') {
-        fields.add(f.toString());
-        f.setLength(0);
-        any = true;
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        if (any || f.length() > 0) {
-          fields.add(f.toString());
-          lines.add(fields);
-        }
-        fields = new ArrayList<>();
-        f.setLength(0);
-        any = false;
-      } else {
-        f.append(c);
-        any = true;
-      }
-    }
-    if (any || f.length() > 0) {
-      fields.add(f.toString());
-      lines.add(fields);
-    }
-    return lines;
   }
 }

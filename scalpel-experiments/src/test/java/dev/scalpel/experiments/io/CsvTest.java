@@ -21,6 +21,11 @@ class CsvTest {
     assertEquals(1, rows.size());
     assertEquals(spec, rows.get(0).get("method"));
     assertEquals("say \"hi\"\nthere", rows.get(0).get("note"));
+    // a carriage return inside a field (e.g. a failure message) is quoted and reads back: a sweep stays resumable
+    Path g = dir.resolve("y.csv");
+    AtomicFiles.write(g, Csv.line(List.of("status", "n")) + Csv.line(List.of("failed: a\rb", "1")));
+    assertEquals(List.of(Map.of("status", "failed: a\rb", "n", "1")), Csv.read(g));
+    Files.delete(g);
     try (var s = Files.list(dir)) {
       assertEquals(1, s.count(), "no temporary file left behind");
     }
