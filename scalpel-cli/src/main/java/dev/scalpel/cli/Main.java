@@ -13,6 +13,11 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Read from the arguments by the error handler: stack traces with every error. */
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "print the stack trace of an error as well as its one-line message")
+  boolean verbose;
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
@@ -36,6 +41,9 @@ public final class Main implements Runnable {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (parsed.originalArgs().contains("--verbose")) {
+        ex.printStackTrace(line.getErr());
+      }
       if (ex instanceof IllegalArgumentException) {
         line.getErr().println("scalpel: " + ex.getMessage());
         return 2;
@@ -57,7 +65,9 @@ public final class Main implements Runnable {
         return 1;
       }
       line.getErr().println("scalpel: " + ex);
-      ex.printStackTrace(line.getErr());
+      if (!parsed.originalArgs().contains("--verbose")) {
+        ex.printStackTrace(line.getErr()); // an unexpected error: always with its trace
+      }
       return 1;
     });
     return cl;

@@ -84,7 +84,9 @@ public final class SweepCommand implements Callable<Integer> {
     }
     System.out.println("plot:    " + out.resolve("diagnostics.png") + " (diagnostics at the grid's middle λ)");
     if (failed > 0) {
-      System.err.println("scalpel: " + failed + " run(s) failed; see the status column of results.csv");
+      System.err.println("scalpel: " + failed + " run(s) failed; see the status column of results.csv. Running the "
+          + "same command again tries them again (from their checkpoints); delete a run's directory under "
+          + out.resolve("runs") + " to start it afresh");
       return 1;
     }
     return 0;

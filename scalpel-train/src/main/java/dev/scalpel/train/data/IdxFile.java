@@ -54,9 +54,9 @@ public record IdxFile(int[] dims, byte[] data) {
       throw new DataException("idx file " + file + " does not exist");
     } catch (ZipException e) {
       throw new DataException("idx file " + file + " is gzip-compressed but its compressed data is damaged ("
-          + e.getMessage() + "); delete it and fetch it again", e);
+          + e.getMessage() + "); replace it with a good copy (a cached download is fetched again by itself)", e);
     } catch (EOFException e) {
-      throw new DataException("idx file " + file + " is a truncated gzip file; delete it and fetch it again", e);
+      throw new DataException("idx file " + file + " is a truncated gzip file; replace it with a good copy (a cached download is fetched again by itself)", e);
     } catch (IOException e) {
       throw new DataException("could not read idx file " + file + ": " + e, e);
     }
@@ -113,7 +113,7 @@ public record IdxFile(int[] dims, byte[] data) {
     if (data.length < total) {
       throw new DataException("idx file " + name + " is truncated: dimensions " + Arrays.toString(dims)
           + " announce " + total + " data bytes but only " + data.length + " follow the header; "
-          + "delete it and fetch it again");
+          + "replace it with a good copy (a cached download is fetched again by itself)");
     }
     if (in.read() >= 0) {
       throw new DataException("idx file " + name + " is malformed: bytes follow the " + total

