@@ -46,6 +46,54 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "output directory (created; resumed if it exists)")
   Path out;
 
+  @Option(names = "--seeds", paramLabel = "A:B|LIST",
+      description = "run every method × λ for each seed: A:B is A, A+1, …, B−1 (0:3 = 0, 1, 2), or a list 0,4,7; "
+          + "sets the task's seed setting; adds summary.csv (mean, sd over seeds), hypervolume.csv and paired.csv")
+  String seedsText;
+
+  @Option(names = "--hv-ref", paramLabel = "X,Y",
+      description = "the hypervolume's reference point in the space of the task's first plot (e.g. log10 main "
+          + "loss, aux loss), so that two sweeps compare; default: derived from this sweep's runs and recorded")
+  String hvRef;
+
+  /** Parses --seeds. */
+  static List<Long> seeds(String text) {
+    if (text == null) {
+      return List.of();
+    }
+    List<Long> out = new ArrayList<>();
+    try {
+      if (text.contains(":")) {
+        String[] p = text.split(":", -1);
+        if (p.length != 2) {
+          throw new IllegalArgumentException("--seeds (" + text + ") must be A:B or a list like 0,1,2");
+        }
+        long a = Long.parseLong(p[0].trim());
+        long b = Long.parseLong(p[1].trim());
+        if (b <= a) {
+          throw new IllegalArgumentException("--seeds (" + text + "): A:B runs A, …, B−1; B must be > A");
+        }
+        if (b - a > 1000) {
+          throw new IllegalArgumentException("--seeds (" + text + ") asks for " + (b - a) + " seeds; at most 1000");
+        }
+        for (long s = a; s < b; s++) {
+          out.add(s);
+        }
+      } else {
+        for (String s : text.split(",")) {
+          long v = Long.parseLong(s.trim());
+          if (out.contains(v)) {
+            throw new IllegalArgumentException("--seeds (" + text + ") lists " + v + " twice");
+          }
+          out.add(v);
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--seeds (" + text + ") must be A:B or a list of integers like 0,1,2", e);
+    }
+    return out;
+  }
+
   @Mixin
   TaskFlags flags = new TaskFlags();
 
@@ -66,19 +114,33 @@ public final class SweepCommand implements Callable<Integer> {
     Progress progress = Progress.stderr();
     progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s) × %d λ into %s (settings %s)", t.name(),
         ms.size(), grid.size(), out, settings.values()));
-    List<SweepRunner.Row> rows = new SweepRunner(t, settings, ms, grid, out).run(progress);
+    SweepRunner runner = new SweepRunner(t, settings, ms, grid, seeds(seedsText), out);
+    if (hvRef != null) {
+      String[] p = hvRef.split(",");
+      try {
+        if (p.length != 2) {
+          throw new NumberFormatException();
+        }
+        runner.withHypervolumeReference(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--hv-ref (" + hvRef + ") must be two numbers X,Y", e);
+      }
+    }
+    List<SweepRunner.Row> rows = runner.run(progress);
     long failed = rows.stream().filter(r -> !r.status().equals("ok")).count();
     boolean aux2 = t.metricColumns().contains("aux2_loss");
     System.out.printf(Locale.ROOT, "%-34s %12s %14s %14s%s%n", "method", "lambda", "main_loss", "aux_loss",
         aux2 ? String.format(Locale.ROOT, " %14s", "aux2_loss") : "");
     for (SweepRunner.Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-34s %12s %14.6g %14.6g%s%s%n", r.label(),
+      System.out.printf(Locale.ROOT, "%-34s %12s %14.6g %14.6g%s%s%n",
+          r.label() + (r.seed().isEmpty() ? "" : " seed " + r.seed()),
           Double.isNaN(r.lambda()) ? "–" : String.format(Locale.ROOT, "%.4g", r.lambda()), r.result().mainLoss(),
           r.result().auxLoss(), aux2 ? String.format(Locale.ROOT, " %14.6g",
               r.result().metrics().getOrDefault("aux2_loss", Double.NaN)) : "",
           r.status().equals("ok") ? "" : "  " + r.status());
     }
-    System.out.println("results: " + out.resolve("results.csv"));
+    System.out.println("results: " + out.resolve("results.csv") + "; statistics: summary.csv, hypervolume.csv, "
+        + "paired.csv");
     for (var p : t.plots()) {
       System.out.println("plot:    " + out.resolve(p.name() + ".png") + " (and .svg)");
     }

@@ -55,6 +55,16 @@ public record TaskSettings(String task, Map<String, String> values) {
     return task + ": " + String.join(" ", parts);
   }
 
+  /** These settings with {@code key} set to {@code value} (a key of these settings; value not re-checked). */
+  public TaskSettings with(String key, String value) {
+    if (!values.containsKey(key)) {
+      throw new IllegalArgumentException("task " + task + " has no setting '" + key + "'");
+    }
+    Map<String, String> v = new LinkedHashMap<>(values);
+    v.put(key, value);
+    return new TaskSettings(task, v);
+  }
+
   public int intValue(String key) {
     return Integer.parseInt(get(key));
   }

@@ -45,7 +45,8 @@ import java.util.Properties;
 /** Runs a sweep of a task over methods × λ and writes results.csv, per-run trajectories and Pareto plots. */
 public final class SweepRunner {
   /** One finished (or failed) run. */
-  public record Row(String method, String label, double lambda, RunResult result, String status, Path runDir) {
+  public record Row(String method, String label, double lambda, String seed, RunResult result, String status,
+      Path runDir) {
   }
 
   private final Task task;
@@ -53,9 +54,25 @@ public final class SweepRunner {
   private final List<GradientSurgery> methods;
   private final List<Double> lambdas;
   private final Path out;
+  private final List<Long> seeds;
+  private SweepStatistics.Point hvReference;
 
   public SweepRunner(Task task, TaskSettings settings, List<GradientSurgery> methods, List<Double> lambdas,
       Path out) {
+    this(task, settings, methods, lambdas, List.of(), out);
+  }
+
+  /**
+   * A sweep over methods × λ × seeds: each seed sets the task's {@code seed} setting (an empty list: one run with
+   * the settings' seed).
+   */
+  public SweepRunner(Task task, TaskSettings settings, List<GradientSurgery> methods, List<Double> lambdas,
+      List<Long> seeds, Path out) {
+    if (!seeds.isEmpty() && !settings.values().containsKey("seed")) {
+      throw new IllegalArgumentException("--seeds: task " + task.name() + " has no setting 'seed' (it is "
+          + "deterministic without one)");
+    }
+    this.seeds = List.copyOf(seeds);
     if (methods.isEmpty()) {
       throw new IllegalArgumentException("no --method given; e.g. --method mixed --method bloop:ema=0.01");
     }
@@ -80,7 +97,16 @@ public final class SweepRunner {
     }
   }
 
-  /** Runs what is not done yet; returns every row of the grid, in method then λ order. */
+  /**
+   * Fixes the hypervolume's reference point (in the space of the task's first plot, logs taken on log axes) so
+   * that two sweeps' hypervolumes compare; by default it is derived from this sweep's runs and recorded.
+   */
+  public SweepRunner withHypervolumeReference(double x, double y) {
+    this.hvReference = new SweepStatistics.Point(x, y);
+    return this;
+  }
+
+  /** Runs what is not done yet; returns every row of the grid, in method, λ then seed order. */
   public List<Row> run(Progress progress) throws IOException {
     try (DirectoryLock lock = DirectoryLock.acquire(out)) {
       return runLocked(progress);
@@ -95,13 +121,15 @@ public final class SweepRunner {
       // λ-free methods (the multi-task aggregators) run once, whatever the grid
       for (double lambda : base.method().hasLambda() ? lambdas : List.of(Double.NaN)) {
         GradientSurgery m = base.method().hasLambda() ? base.withLambda(lambda) : base;
-        Path dir = runDir(m);
-        Row done = load(m, dir);
-        if (done != null) {
-          rows.add(done);
-        } else {
-          rows.add(null);
-          pending.add(new Object[] {rows.size() - 1, m, dir});
+        for (Long seed : seeds.isEmpty() ? java.util.Collections.<Long>singletonList(null) : seeds) {
+          Path dir = runDir(m, seed);
+          Row done = load(m, seed, dir);
+          if (done != null) {
+            rows.add(done);
+          } else {
+            rows.add(null);
+            pending.add(new Object[] {rows.size() - 1, m, dir, seed});
+          }
         }
       }
     }
@@ -115,13 +143,17 @@ public final class SweepRunner {
       int index = (Integer) p[0];
       GradientSurgery m = (GradientSurgery) p[1];
       Path dir = (Path) p[2];
+      Long seed = (Long) p[3];
+      String seedText = seed == null ? "" : Long.toString(seed);
+      TaskSettings runSettings = seed == null ? settings : settings.with("seed", seedText);
       String label = MethodLabel.of(m.config());
-      progress.startRun(m.method().hasLambda() ? label + " λ=" + ParetoPlot.fmtLambda(m.lambda()) : label);
+      progress.startRun((m.method().hasLambda() ? label + " λ=" + ParetoPlot.fmtLambda(m.lambda()) : label)
+          + (seed == null ? "" : " seed " + seed));
       Files.createDirectories(dir);
       Row row;
       try {
-        RunResult r = RunLoop.of(task, settings).run(m, dir, new ProgressListener(progress, false));
-        row = new Row(m.toString(), label, m.lambda(), r, "ok", dir);
+        RunResult r = RunLoop.of(task, runSettings).run(m, dir, new ProgressListener(progress, false));
+        row = new Row(m.toString(), label, m.lambda(), seedText, r, "ok", dir);
         progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
             r.seconds()));
       } catch (Exception e) {
@@ -130,7 +162,7 @@ public final class SweepRunner {
           nan.put(c, Double.NaN);
         }
         String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
-        row = new Row(m.toString(), label, m.lambda(), new RunResult(nan, 0, 0), "failed: " + msg, dir);
+        row = new Row(m.toString(), label, m.lambda(), seedText, new RunResult(nan, 0, 0), "failed: " + msg, dir);
         progress.endRun("FAILED: " + msg);
       }
       writeRow(row);
@@ -142,6 +174,7 @@ public final class SweepRunner {
     all.addAll(earlierRuns(rows));
     writeResults(all);
     writePlots(all);
+    new SweepSummary(task, all, hvReference).write(out);
     return rows;
   }
 
@@ -176,16 +209,17 @@ public final class SweepRunner {
       }
       String lambda = row.getOrDefault("lambda", "");
       others.add(new Row(row.get("method"), row.get("label"), lambda.isEmpty() ? Double.NaN
-          : Double.parseDouble(lambda), new RunResult(metrics, Long.parseLong(row.get("steps")),
+          : Double.parseDouble(lambda), row.getOrDefault("seed", ""), new RunResult(metrics, Long.parseLong(row.get("steps")),
           Double.parseDouble(row.get("seconds"))), row.get("status"), dir));
     }
     return others;
   }
 
-  private Path runDir(GradientSurgery m) {
+  private Path runDir(GradientSurgery m, Long seed) {
     String label = MethodLabel.of(m.config());
     return out.resolve("runs").resolve(MethodLabel.slug(label)
-        + (m.method().hasLambda() ? "_lambda=" + ParetoPlot.fmtLambda(m.lambda()) : ""));
+        + (m.method().hasLambda() ? "_lambda=" + ParetoPlot.fmtLambda(m.lambda()) : "")
+        + (seed == null ? "" : "_seed=" + seed));
   }
 
   private void checkSettings() throws IOException {
@@ -193,7 +227,7 @@ public final class SweepRunner {
     Properties want = new Properties();
     want.setProperty("task", task.name());
     for (Setting s : task.fullSchema()) {
-      if (s.affectsResults()) {
+      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty())) {
         want.setProperty("setting." + s.name(), settings.get(s.name()));
       }
     }
@@ -210,7 +244,7 @@ public final class SweepRunner {
     StringBuilder b = new StringBuilder("# scalpel sweep settings; a resumed sweep must use the same\n");
     b.append("task=").append(task.name()).append('\n');
     for (Setting s : task.fullSchema()) {
-      if (s.affectsResults()) {
+      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty())) {
         b.append("setting.").append(s.name()).append('=').append(settings.get(s.name())).append('\n');
       }
     }
@@ -218,7 +252,7 @@ public final class SweepRunner {
   }
 
   private List<String> header() {
-    List<String> h = new ArrayList<>(List.of("method", "label", "lambda"));
+    List<String> h = new ArrayList<>(List.of("method", "label", "lambda", "seed"));
     h.addAll(task.metricColumns());
     h.addAll(List.of("steps", "seconds", "status", "run_dir"));
     return h;
@@ -226,7 +260,7 @@ public final class SweepRunner {
 
   private List<String> fields(Row r) {
     List<String> f = new ArrayList<>(List.of(r.method(), r.label(),
-        Double.isNaN(r.lambda()) ? "" : Csv.num(r.lambda()))); // empty for λ-free methods
+        Double.isNaN(r.lambda()) ? "" : Csv.num(r.lambda()), r.seed())); // empty: λ-free method, no seed axis
     for (String c : task.metricColumns()) {
       f.add(Csv.num(r.result().metrics().getOrDefault(c, Double.NaN)));
     }
@@ -241,7 +275,7 @@ public final class SweepRunner {
     AtomicFiles.write(r.runDir().resolve("result.csv"), Csv.line(header()) + Csv.line(fields(r)));
   }
 
-  private Row load(GradientSurgery m, Path dir) throws IOException {
+  private Row load(GradientSurgery m, Long seed, Path dir) throws IOException {
     Path file = dir.resolve("result.csv");
     if (!Files.exists(file)) {
       return null;
@@ -261,7 +295,8 @@ public final class SweepRunner {
       metrics.put(c, Double.parseDouble(v));
     }
     RunResult r = new RunResult(metrics, Long.parseLong(row.get("steps")), Double.parseDouble(row.get("seconds")));
-    return new Row(m.toString(), row.get("label"), m.lambda(), r, row.get("status"), dir);
+    return new Row(m.toString(), row.get("label"), m.lambda(), seed == null ? "" : Long.toString(seed), r,
+        row.get("status"), dir);
   }
 
   private void writeResults(List<Row> rows) throws IOException {
@@ -285,7 +320,7 @@ public final class SweepRunner {
     Map<String, Path> runs = new LinkedHashMap<>();
     for (Row r : rows) {
       if (r.status().equals("ok") && (Double.isNaN(r.lambda()) || r.lambda() == mid)) {
-        runs.put(r.label(), r.runDir());
+        runs.putIfAbsent(r.label(), r.runDir()); // with seeds: the first seed's run
       }
     }
     DiagnosticsPlot.compare(out.resolve("diagnostics.png"), task.name() + (Double.isNaN(mid) ? ""
@@ -295,12 +330,23 @@ public final class SweepRunner {
   private void writePlots(List<Row> rows) throws IOException {
     writeDiagnostics(rows);
     for (PlotSpec spec : task.plots()) {
-      Map<String, List<ParetoPlot.Point>> byLabel = new LinkedHashMap<>();
+      // one point per method × λ: the mean over seeds (a single run without --seeds)
+      Map<String, Map<Double, double[]>> sums = new LinkedHashMap<>();
       for (Row r : rows) {
+        if (!r.status().equals("ok")) {
+          continue;
+        }
         double x = r.result().metrics().getOrDefault(spec.x(), Double.NaN);
         double y = r.result().metrics().getOrDefault(spec.y(), Double.NaN);
-        byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(new ParetoPlot.Point(x, y, r.lambda()));
+        double[] s = sums.computeIfAbsent(r.label(), k -> new LinkedHashMap<>()).computeIfAbsent(r.lambda(),
+            k -> new double[3]);
+        s[0] += x;
+        s[1] += y;
+        s[2]++;
       }
+      Map<String, List<ParetoPlot.Point>> byLabel = new LinkedHashMap<>();
+      sums.forEach((label, byLambda) -> byLambda.forEach((lambda, s) -> byLabel.computeIfAbsent(label,
+          k -> new ArrayList<>()).add(new ParetoPlot.Point(s[0] / s[2], s[1] / s[2], lambda))));
       List<ParetoPlot.Series> series = new ArrayList<>();
       byLabel.forEach((label, pts) -> series.add(new ParetoPlot.Series(label, pts)));
       ParetoPlot.write(out, spec.name(), new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(),
