@@ -1,36 +1,61 @@
 package dev.scalpel.cli.plot;
 
+import dev.scalpel.cli.sweep.SweepStatistics;
+import dev.scalpel.experiments.io.AtomicFiles;
+import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import dev.scalpel.experiments.io.AtomicFiles;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A Pareto-front chart: one labelled line per method through its (x, y) points ordered by λ, written as PNG
- * and SVG from the same drawing code. On log axes, values below the axis floor (including zeros) are drawn at
- * the floor as hollow triangles, and the caption says so.
+ * A Pareto-front chart (XChart; PNG and SVG from the same chart): one line per method through its points ordered
+ * by λ, each method with its own colour, marker and dash, earlier lines drawn wider so that identical curves stay
+ * visible; the non-dominated front of all the points as a grey staircase beneath; the first and last λ of each
+ * line written beside it; standard deviations over seeds as error bars when given. A log axis is used only when
+ * asked for and the values span at least a decade and are all positive (otherwise linear, said in the axis
+ * title); points that cannot be drawn (non-finite, or ≤ 0 on a log axis) are counted in the caption.
  */
 public final class ParetoPlot {
   static final int WIDTH = 1000;
-  static final int HEIGHT = 560;
+  static final int HEIGHT = 580;
   private static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
       new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+  private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
+      SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS,
+      SeriesMarkers.OVAL, SeriesMarkers.RECTANGLE, SeriesMarkers.TRAPEZOID};
+  private static final float[][] DASHES = {null, {8, 4}, {2, 3}, {10, 3, 2, 3}, {4, 4}};
 
-  /** A point of a series. */
-  public record Point(double x, double y, double lambda) {
+  /**
+   * A point of a series.
+   *
+   * @param ySd the standard deviation of y over seeds (NaN: none drawn)
+   */
+  public record Point(double x, double y, double lambda, double ySd) {
+    public Point(double x, double y, double lambda) {
+      this(x, y, lambda, Double.NaN);
+    }
   }
 
   /** A labelled line. */
   public record Series(String label, List<Point> points) {
   }
 
-  /** The chart's texts and axis kinds. */
+  /** The chart's texts and the axis kinds asked for. */
   public record Labels(String title, String xLabel, boolean xLog, String yLabel, boolean yLog) {
   }
 
@@ -39,100 +64,116 @@ public final class ParetoPlot {
 
   /** Writes {@code dir/name.png} and {@code dir/name.svg}. */
   public static void write(Path dir, String name, Labels labels, List<Series> series) throws IOException {
-    SvgCanvas svg = new SvgCanvas(WIDTH, HEIGHT);
-    draw(svg, labels, series);
-    AtomicFiles.write(dir.resolve(name + ".svg"), svg.finish());
-    PngCanvas png = new PngCanvas(WIDTH, HEIGHT);
-    draw(png, labels, series);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ImageIO.write(png.finish(), "png", bytes);
-    AtomicFiles.write(dir.resolve(name + ".png"), bytes.toByteArray());
+    XYChart c = chart(labels, series);
+    AtomicFiles.write(dir.resolve(name + ".png"), BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
+    ByteArrayOutputStream svg = new ByteArrayOutputStream();
+    VectorGraphicsEncoder.saveVectorGraphic(c, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    AtomicFiles.write(dir.resolve(name + ".svg"), svg.toByteArray());
   }
 
-  static void draw(Canvas c, Labels labels, List<Series> series) {
-    double left = 90;
-    double right = WIDTH - 330;
-    double top = 50;
-    double bottom = HEIGHT - 70;
-    List<Double> xs = new ArrayList<>();
-    List<Double> ys = new ArrayList<>();
+  static XYChart chart(Labels labels, List<Series> series) {
+    boolean xLog = labels.xLog() && spansDecade(series, true);
+    boolean yLog = labels.yLog() && spansDecade(series, false);
+    int dropped = 0;
+    List<List<Point>> drawn = new ArrayList<>();
+    List<SweepStatistics.Point> all = new ArrayList<>();
+    for (Series s : series) {
+      List<Point> keep = new ArrayList<>();
+      for (Point p : s.points()) {
+        boolean ok = Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!xLog || p.x() > 0) && (!yLog || p.y() > 0);
+        if (ok) {
+          keep.add(p);
+          all.add(new SweepStatistics.Point(p.x(), p.y()));
+        } else {
+          dropped++;
+        }
+      }
+      keep.sort(Comparator.comparingDouble(Point::lambda));
+      drawn.add(keep);
+    }
+    String caption = "lower left is better" + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
+        + (xLog || yLog ? " or ≤ 0 on a log axis" : "") + ")" : "");
+    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(labels.title() + " (" + caption + ")")
+        .xAxisTitle(labels.xLabel() + (xLog ? " (log)" : "")).yAxisTitle(labels.yLabel() + (yLog ? " (log)" : ""))
+        .build();
+    org.knowm.xchart.style.XYStyler st = c.getStyler();
+    c.getStyler().setXAxisLogarithmic(xLog);
+    c.getStyler().setYAxisLogarithmic(yLog);
+    st.setLegendPosition(Styler.LegendPosition.OutsideE);
+    st.setChartBackgroundColor(Color.WHITE);
+    st.setPlotGridLinesColor(new Color(0xdddddd));
+    st.setChartTitleBoxVisible(false);
+    st.setMarkerSize(8);
+    c.getStyler().setXAxisDecimalPattern("0.###E0");
+    c.getStyler().setYAxisDecimalPattern(yLog ? "0.###E0" : "#,##0.###");
+    if (!xLog) {
+      c.getStyler().setXAxisDecimalPattern("#,##0.####");
+    }
+    List<SweepStatistics.Point> front = SweepStatistics.front(all);
+    if (front.size() > 1) {
+      double[] fx = new double[2 * front.size() - 1];
+      double[] fy = new double[2 * front.size() - 1];
+      for (int i = 0; i < front.size(); i++) { // a staircase: what the front dominates
+        fx[2 * i] = front.get(i).x();
+        fy[2 * i] = front.get(i).y();
+        if (i + 1 < front.size()) {
+          fx[2 * i + 1] = front.get(i + 1).x();
+          fy[2 * i + 1] = front.get(i).y();
+        }
+      }
+      XYSeries f = c.addSeries("non-dominated front (all)", fx, fy);
+      f.setMarker(SeriesMarkers.NONE);
+      f.setLineColor(new Color(0xbbbbbb));
+      f.setLineStyle(new BasicStroke(7f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    }
+    int n = series.size();
+    for (int i = 0; i < n; i++) {
+      List<Point> pts = drawn.get(i);
+      if (pts.isEmpty()) {
+        continue;
+      }
+      double[] xs = pts.stream().mapToDouble(Point::x).toArray();
+      double[] ys = pts.stream().mapToDouble(Point::y).toArray();
+      boolean bars = pts.stream().anyMatch(p -> Double.isFinite(p.ySd()) && p.ySd() > 0);
+      XYSeries s = bars
+          ? c.addSeries(series.get(i).label(), xs, ys, pts.stream().mapToDouble(p -> Double.isFinite(p.ySd())
+              ? p.ySd() : 0).toArray())
+          : c.addSeries(series.get(i).label(), xs, ys);
+      Color color = PALETTE[i % PALETTE.length];
+      float width = 1.5f + 2.5f * (n - 1 - i) / Math.max(1, n - 1);
+      float[] dash = DASHES[i % DASHES.length];
+      s.setLineStyle(dash == null ? new BasicStroke(width)
+          : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
+      s.setLineColor(color);
+      s.setMarkerColor(color);
+      s.setMarker(MARKERS[i % MARKERS.length]);
+      if (!Double.isNaN(pts.get(0).lambda())) {
+        c.addAnnotation(label(pts.get(0), color));
+        if (pts.size() > 1) {
+          c.addAnnotation(label(pts.get(pts.size() - 1), color));
+        }
+      }
+    }
+    return c;
+  }
+
+  private static AnnotationText label(Point p, Color color) {
+    return new AnnotationText("λ=" + fmt(p.lambda()), p.x(), p.y(), false);
+  }
+
+  private static boolean spansDecade(List<Series> series, boolean x) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
       for (Point p : s.points()) {
-        xs.add(p.x());
-        ys.add(p.y());
-      }
-    }
-    Axis ax = Axis.of(xs, labels.xLog(), left, right);
-    Axis ay = Axis.of(ys, labels.yLog(), bottom, top);
-    Color grid = new Color(0xdddddd);
-    Color ink = new Color(0x222222);
-    for (Axis.Tick t : ax.ticks()) {
-      double px = ax.pixel(t.value());
-      c.line(px, top, px, bottom, grid, 1, true);
-      c.line(px, bottom, px, bottom + 5, ink, 1, false);
-      c.text(px, bottom + 20, t.label(), 12, Canvas.Anchor.MIDDLE, ink, false);
-    }
-    for (Axis.Tick t : ay.ticks()) {
-      double py = ay.pixel(t.value());
-      c.line(left, py, right, py, grid, 1, true);
-      c.line(left - 5, py, left, py, ink, 1, false);
-      c.text(left - 8, py + 4, t.label(), 12, Canvas.Anchor.END, ink, false);
-    }
-    c.rect(left, top, right - left, bottom - top, ink);
-    c.text((left + right) / 2, 30, labels.title(), 16, Canvas.Anchor.MIDDLE, ink, false);
-    c.text((left + right) / 2, bottom + 45, labels.xLabel() + (labels.xLog() ? " (log)" : ""), 13,
-        Canvas.Anchor.MIDDLE, ink, false);
-    c.text(25, (top + bottom) / 2, labels.yLabel() + (labels.yLog() ? " (log)" : ""), 13, Canvas.Anchor.MIDDLE,
-        ink, true);
-    boolean anyClipped = false;
-    int skipped = 0;
-    for (int i = 0; i < series.size(); i++) {
-      Series s = series.get(i);
-      Color color = PALETTE[i % PALETTE.length];
-      List<Point> pts = new ArrayList<>();
-      for (Point p : s.points()) {
-        if (Double.isNaN(p.x()) || Double.isNaN(p.y()) || Double.isInfinite(p.x()) || Double.isInfinite(p.y())) {
-          skipped++;
-        } else {
-          pts.add(p);
+        double v = x ? p.x() : p.y();
+        if (Double.isFinite(v) && v > 0) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
         }
       }
-      pts.sort((p, q) -> Double.compare(p.lambda(), q.lambda()));
-      double[] px = new double[pts.size()];
-      double[] py = new double[pts.size()];
-      for (int k = 0; k < pts.size(); k++) {
-        px[k] = ax.pixel(pts.get(k).x());
-        py[k] = ay.pixel(pts.get(k).y());
-      }
-      c.polyline(px, py, color, 2 + 1.5 * (series.size() - 1 - i)); // earlier lines wider: overlaps stay visible
-      for (int k = 0; k < pts.size(); k++) {
-        boolean clipped = ax.clipped(pts.get(k).x()) || ay.clipped(pts.get(k).y());
-        anyClipped |= clipped;
-        c.marker(px[k], py[k], color, clipped);
-      }
-      if (!pts.isEmpty() && !Double.isNaN(pts.get(0).lambda())) { // λ-free methods (aggregators): one unlabelled point
-        Point first = pts.get(0);
-        Point last = pts.get(pts.size() - 1);
-        c.text(px[0] + 6, py[0] - 6, "λ=" + fmt(first.lambda()), 10, Canvas.Anchor.START, color, false);
-        if (pts.size() > 1) {
-          c.text(px[pts.size() - 1] + 6, py[pts.size() - 1] - 6, "λ=" + fmt(last.lambda()), 10,
-              Canvas.Anchor.START, color, false);
-        }
-      }
-      double ly = top + 10 + 22 * i;
-      c.line(right + 15, ly, right + 45, ly, color, 2.5, false);
-      c.marker(right + 30, ly, color, false);
-      c.text(right + 52, ly + 4, s.label(), 12, Canvas.Anchor.START, ink, false);
     }
-    double noteY = top + 22 * series.size() + 20;
-    if (anyClipped) {
-      c.text(right + 15, noteY, "▽ below the axis floor", 11, Canvas.Anchor.START, ink, false);
-      c.text(right + 15, noteY + 15, "  (≤ 0 or tiny), drawn at it", 11, Canvas.Anchor.START, ink, false);
-      noteY += 35;
-    }
-    if (skipped > 0) {
-      c.text(right + 15, noteY, skipped + " non-finite point(s) not shown", 11, Canvas.Anchor.START, ink, false);
-    }
+    return hi >= 10 * lo;
   }
 
   /** λ as short text: {@code 0.001}, {@code 0.316227766017}, {@code 10}. */

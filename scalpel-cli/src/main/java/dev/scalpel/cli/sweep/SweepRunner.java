@@ -339,14 +339,20 @@ public final class SweepRunner {
         double x = r.result().metrics().getOrDefault(spec.x(), Double.NaN);
         double y = r.result().metrics().getOrDefault(spec.y(), Double.NaN);
         double[] s = sums.computeIfAbsent(r.label(), k -> new LinkedHashMap<>()).computeIfAbsent(r.lambda(),
-            k -> new double[3]);
+            k -> new double[4]);
         s[0] += x;
         s[1] += y;
         s[2]++;
+        s[3] += y * y;
       }
+      // the mean over seeds, with the sample standard deviation of y as an error bar (two seeds or more)
       Map<String, List<ParetoPlot.Point>> byLabel = new LinkedHashMap<>();
-      sums.forEach((label, byLambda) -> byLambda.forEach((lambda, s) -> byLabel.computeIfAbsent(label,
-          k -> new ArrayList<>()).add(new ParetoPlot.Point(s[0] / s[2], s[1] / s[2], lambda))));
+      sums.forEach((label, byLambda) -> byLambda.forEach((lambda, s) -> {
+        double my = s[1] / s[2];
+        double sd = s[2] > 1 ? Math.sqrt(Math.max(0, (s[3] - s[2] * my * my) / (s[2] - 1))) : Double.NaN;
+        byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(new ParetoPlot.Point(s[0] / s[2], my, lambda,
+            sd));
+      }));
       List<ParetoPlot.Series> series = new ArrayList<>();
       byLabel.forEach((label, pts) -> series.add(new ParetoPlot.Series(label, pts)));
       ParetoPlot.write(out, spec.name(), new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(),

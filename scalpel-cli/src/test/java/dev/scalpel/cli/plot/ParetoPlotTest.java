@@ -1,0 +1,43 @@
+package dev.scalpel.cli.plot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scalpel.cli.plot.ParetoPlot.Labels;
+import dev.scalpel.cli.plot.ParetoPlot.Point;
+import dev.scalpel.cli.plot.ParetoPlot.Series;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.junit.jupiter.api.Test;
+
+/** What the Pareto chart is made of: its lines, the front beneath them, the axes chosen, the caption. */
+class ParetoPlotTest {
+  static final Labels LOG = new Labels("t", "main", true, "aux", true);
+
+  @Test
+  void oneLinePerMethodAndTheFrontBeneath() {
+    XYChart c = ParetoPlot.chart(LOG, List.of(
+        new Series("mixed", List.of(new Point(1, 100, 0.1), new Point(10, 10, 1))),
+        new Series("bloop", List.of(new Point(0.5, 50, 0.1), new Point(20, 1, 1)))));
+    assertEquals(List.of("non-dominated front (all)", "mixed", "bloop"), c.getSeriesCollection().stream().map(s -> s.getName()).toList());
+    assertTrue(c.getStyler().isXAxisLogarithmic() && c.getStyler().isYAxisLogarithmic());
+    assertTrue(c.getTitle().contains("lower left is better"));
+  }
+
+  @Test
+  void aLogAxisNeedsADecadeAndPositiveValues() {
+    XYChart c = ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(2, 15_000, 1),
+        new Point(3, 14_000, 2), new Point(200, 11_000, 3)))));
+    assertTrue(c.getStyler().isXAxisLogarithmic(), "x spans two decades");
+    assertFalse(c.getStyler().isYAxisLogarithmic(), "y spans less than a decade: linear, with readable ticks");
+    assertEquals("aux", c.getYAxisTitle());
+  }
+
+  @Test
+  void pointsThatCannotBeDrawnAreCounted() {
+    XYChart c = ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(1, 1, 1), new Point(100, 0.01, 2),
+        new Point(Double.NaN, 1, 3), new Point(0, 1, 4)))));
+    assertTrue(c.getTitle().contains("2 point(s) not drawn"), c.getTitle());
+  }
+}
