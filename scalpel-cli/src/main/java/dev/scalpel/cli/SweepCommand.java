@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
         + "(the aggregators) run once.")
 public final class SweepCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist")
   String task;
 
@@ -114,7 +117,10 @@ public final class SweepCommand implements Callable<Integer> {
     Progress progress = Progress.stderr();
     progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s) × %d λ into %s (settings %s)", t.name(),
         ms.size(), grid.size(), out, settings.values()));
-    SweepRunner runner = new SweepRunner(t, settings, ms, grid, seeds(seedsText), out);
+    SweepRunner runner = new SweepRunner(t, settings, ms, grid, seeds(seedsText), out)
+        .withCommand("scalpel " + String.join(" ", spec.commandLine().getParseResult().originalArgs()
+            .stream().map(a -> a.matches("[A-Za-z0-9_./:=,+@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+            .toList()));
     if (hvRef != null) {
       String[] p = hvRef.split(",");
       try {
@@ -139,6 +145,7 @@ public final class SweepCommand implements Callable<Integer> {
               r.result().metrics().getOrDefault("aux2_loss", Double.NaN)) : "",
           r.status().equals("ok") ? "" : "  " + r.status());
     }
+    System.out.println("report:  " + out.resolve("report.html"));
     System.out.println("results: " + out.resolve("results.csv") + "; statistics: summary.csv, hypervolume.csv, "
         + "paired.csv");
     for (var p : t.plots()) {

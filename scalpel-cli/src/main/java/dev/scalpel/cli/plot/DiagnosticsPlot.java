@@ -101,7 +101,9 @@ public final class DiagnosticsPlot {
     XYChart d = chart("|d| (before the learning rate)", "|d|");
     boolean positive = true;
     int drawn = 0;
+    int index = 0;
     for (Map.Entry<String, Path> e : runs.entrySet()) {
+      Color color = PALETTE[index++ % PALETTE.length]; // one colour per run in every panel
       List<Map<String, String>> all = read(e.getValue());
       if (all == null) {
         continue;
@@ -111,6 +113,13 @@ public final class DiagnosticsPlot {
       String label = e.getKey() + (skipped > 0 ? " (" + skipped + " skipped)" : "");
       drawn += add(a, rows, Map.of("cos_main_aux", label)) + add(b, rows, Map.of("cos_ema_main", label))
           + add(c, rows, Map.of("orth_error", label)) + add(d, rows, Map.of("d_norm", label));
+      for (XYChart x : List.of(a, b, c, d)) {
+        XYSeries s = x.getSeries(label);
+        if (s != null) {
+          s.setLineColor(color);
+          s.setMarkerColor(color);
+        }
+      }
       positive &= allPositive(rows, "d_norm");
     }
     // earlier lines wider, so that lines lying on top of each other (several methods at cos = 1) stay visible

@@ -56,6 +56,7 @@ public final class SweepRunner {
   private final Path out;
   private final List<Long> seeds;
   private SweepStatistics.Point hvReference;
+  private String command = "(not recorded)";
 
   public SweepRunner(Task task, TaskSettings settings, List<GradientSurgery> methods, List<Double> lambdas,
       Path out) {
@@ -103,6 +104,12 @@ public final class SweepRunner {
    */
   public SweepRunner withHypervolumeReference(double x, double y) {
     this.hvReference = new SweepStatistics.Point(x, y);
+    return this;
+  }
+
+  /** The command line shown in report.html. */
+  public SweepRunner withCommand(String commandLine) {
+    this.command = commandLine;
     return this;
   }
 
@@ -175,6 +182,7 @@ public final class SweepRunner {
     writeResults(all);
     writePlots(all);
     new SweepSummary(task, all, hvReference).write(out);
+    SweepReport.write(out, "scalpel sweep: " + task.name(), command);
     return rows;
   }
 

@@ -87,6 +87,21 @@ class SweepSeedsTest {
     int wins = Integer.parseInt(p.get("wins"));
     assertEquals(SweepStatistics.signTest(wins, 3 - wins), Double.parseDouble(p.get("sign_test_p")), 0);
 
+    // report.html: the command, the paired table, every plot, a link to every run's metrics (which exist)
+    String html = java.nio.file.Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("scalpel sweep --task quadratic --method mixed"), "the command as given");
+    assertTrue(html.contains("<td class=\"l\">bloop ema=0.01 init=zeros</td><td class=\"l\">mixed</td>"), html);
+    for (String png : List.of("pareto.png", "pareto_best.png", "diagnostics.png")) {
+      assertTrue(html.contains("<img src=\"" + png + "\""), png);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"(runs/[^\"]+/metrics.csv)\"").matcher(html);
+    int links = 0;
+    while (m.find()) {
+      assertTrue(java.nio.file.Files.exists(out.resolve(m.group(1))), m.group(1));
+      links++;
+    }
+    assertEquals(12, links);
+
     // more seeds later: the first three are kept, not redone
     assertEquals(0, run("sweep", "--task", "quadratic", "--method", "mixed", "--method",
         "bloop:ema=0.01,init=zeros", "--lambdas", "0.1,10", "--epochs", "4", "--seeds", "0:4", "--out",
