@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scalpel", mixinStandardHelpOptions = true, version = "scalpel 0.1.0",
     description = "Gradient surgery (Bloop, its baselines and the multi-task aggregators) on the JVM: train, sweep "
         + "λ × methods, draw Pareto fronts.",
-    subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, TasksCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SweepCommand.class, DemoCommand.class, TasksCommand.class, SweepJobCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

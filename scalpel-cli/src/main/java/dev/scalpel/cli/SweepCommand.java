@@ -2,6 +2,7 @@ package dev.scalpel.cli;
 
 import dev.scalpel.cli.io.Progress;
 import dev.scalpel.cli.sweep.LambdaGrid;
+import dev.scalpel.cli.sweep.SweepGrid;
 import dev.scalpel.cli.sweep.SweepRunner;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-    header = "Run a task for every method × λ, with results.csv and Pareto plots.",
+    header = "Run a task for every method × λ (× seeds × grid), with statistics, Pareto plots and a report.",
     description = "Run a task for every method × λ; write DIR/results.csv, one run directory per run under "
         + "DIR/runs/ (metrics.csv with the surgery's diagnostics), the Pareto plots DIR/*.png and *.svg, and "
         + "DIR/diagnostics.png (every method's diagnostics at the grid's middle λ). Re-running the same command "
@@ -53,6 +54,18 @@ public final class SweepCommand implements Callable<Integer> {
       description = "run every method × λ for each seed: A:B is A, A+1, …, B−1 (0:3 = 0, 1, 2), or a list 0,4,7; "
           + "sets the task's seed setting; adds summary.csv (mean, sd over seeds), hypervolume.csv and paired.csv")
   String seedsText;
+
+  @Option(names = "--grid", paramLabel = "KEY=V1,V2,...",
+      description = "another axis, repeatable (the product of all is run): a task setting (lr=0.01,0.1; scalpel "
+          + "tasks lists them) or a method key (ema=0.001,0.01,0.1,1 for the EMA ablation; methods without the key "
+          + "run once); lambda=1/0.1,1/1 gives λ weight vectors for three losses, each multiplied by every --lambdas "
+          + "value; write task.KEY or method.KEY where a key is both. Each point is a line of its own.")
+  List<String> gridTexts = new ArrayList<>();
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+      description = "runs at the same time (default 1); each takes about one core (2 on a two-core machine: "
+          + "docs/benchmarks.md measures it)")
+  int jobs;
 
   @Option(names = "--hv-ref", paramLabel = "X,Y",
       description = "the hypervolume's reference point in the space of the task's first plot (e.g. log10 main "
@@ -115,12 +128,16 @@ public final class SweepCommand implements Callable<Integer> {
     }
     List<Double> grid = lambdas == null ? List.of() : LambdaGrid.parse(lambdas);
     Progress progress = Progress.stderr();
-    progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s) × %d λ into %s (settings %s)", t.name(),
-        ms.size(), grid.size(), out, settings.values()));
     SweepRunner runner = new SweepRunner(t, settings, ms, grid, seeds(seedsText), out)
+        .withGrid(SweepGrid.parse(gridTexts, t, ms, flags.given()), flags.given())
+        .withJobs(jobs)
         .withCommand("scalpel " + String.join(" ", spec.commandLine().getParseResult().originalArgs()
             .stream().map(a -> a.matches("[A-Za-z0-9_./:=,+@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
             .toList()));
+    progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s)%s × %d λ%s into %s (settings %s)%s",
+        t.name(), ms.size(), gridTexts.isEmpty() ? "" : " × grid " + String.join(" × ", gridTexts), grid.size(),
+        seedsText == null ? "" : " × seeds " + seedsText, out, settings.values(),
+        jobs > 1 ? ", " + jobs + " runs at a time" : ""));
     if (hvRef != null) {
       String[] p = hvRef.split(",");
       try {

@@ -163,16 +163,16 @@ public final class TrainCommand implements Callable<Integer> {
     String label = MethodLabel.of(method.config())
         + (method.method().hasLambda() ? " λ=" + method.config().get("lambda") : "");
     progress.startSweep(0, 1);
-    progress.startRun(label);
+    Progress.Run run = progress.startRun(label);
     RunResult r;
     try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-      r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(progress, true));
+      r = RunLoop.of(task, settings).run(method, dir, new ProgressListener(run, true));
     } catch (ArithmeticException e) { // the core's non-finite gradient, overflow and solver failures
       throw new RunFailedException("the run failed: " + e.getMessage() + (Files.exists(dir.resolve("metrics.csv"))
           ? " (metrics until then: " + dir.resolve("metrics.csv") + ")" : ""), e);
     }
     boolean plotted = DiagnosticsPlot.write(dir, task.name() + ", " + label);
-    progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
+    run.end(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
         r.seconds()));
     List<String> header = new ArrayList<>(List.of("method", "lambda"));
     List<String> row = new ArrayList<>(List.of(method.toString(),

@@ -12,15 +12,15 @@ import java.util.Map;
  */
 public final class ProgressListener implements RunListener {
   private static final double EVALUATION_SECONDS = 5;
-  private final Progress progress;
+  private final RunProgress progress;
   private final boolean checkpoints;
   private long lastEvaluation = System.nanoTime();
 
   /**
-   * @param progress    where to show it
+   * @param progress    the run's progress, where to show it
    * @param checkpoints whether each checkpoint gets a line ({@code checkpoint: step N})
    */
-  public ProgressListener(Progress progress, boolean checkpoints) {
+  public ProgressListener(RunProgress progress, boolean checkpoints) {
     this.progress = progress;
     this.checkpoints = checkpoints;
   }

@@ -146,6 +146,89 @@ public final class DiagnosticsPlot {
     return true;
   }
 
+  /**
+   * Writes {@code file} (PNG): the training curves of one or several runs, one panel per evaluation column of
+   * their metrics.csv (the task's losses and accuracies: everything but the step, the time and the diagnostics)
+   * against the step, one line per run, a log axis where a panel's values are positive and span two decades.
+   * Returns false (writing nothing) when no run has a metrics.csv with an evaluation column.
+   *
+   * @param runs label → run directory, in legend order
+   */
+  public static boolean curves(Path file, String title, Map<String, Path> runs) throws IOException {
+    Map<String, XYChart> panels = new LinkedHashMap<>();
+    Map<String, double[]> ranges = new LinkedHashMap<>();
+    int index = 0;
+    for (Map.Entry<String, Path> e : runs.entrySet()) {
+      Color color = PALETTE[index++ % PALETTE.length];
+      Path metrics = e.getValue().resolve("metrics.csv");
+      if (!Files.exists(metrics)) {
+        continue;
+      }
+      List<Map<String, String>> all = Csv.read(metrics);
+      if (all.isEmpty()) {
+        continue;
+      }
+      List<Map<String, String>> rows = thin(all);
+      for (String col : all.get(0).keySet()) {
+        if (!isCurve(col)) {
+          continue;
+        }
+        XYChart chart = panels.computeIfAbsent(col, k -> chart(k, k));
+        if (add(chart, rows, Map.of(col, e.getKey())) > 0) {
+          XYSeries sr = chart.getSeries(e.getKey());
+          sr.setLineColor(color);
+          sr.setMarkerColor(color);
+          double[] r = ranges.computeIfAbsent(col, k -> new double[] {Double.POSITIVE_INFINITY, 0});
+          for (Map<String, String> row : rows) {
+            double v = Double.parseDouble(row.get(col));
+            if (Double.isFinite(v)) {
+              r[0] = Math.min(r[0], v);
+              r[1] = Math.max(r[1], v);
+            }
+          }
+        }
+      }
+    }
+    List<XYChart> charts = new ArrayList<>();
+    for (Map.Entry<String, XYChart> e : panels.entrySet()) {
+      if (e.getValue().getSeriesCollection().isEmpty()) {
+        continue;
+      }
+      double[] r = ranges.get(e.getKey());
+      if (r != null && r[0] > 0 && r[1] >= 100 * r[0]) { // two decades: a log axis labels only powers of ten
+        e.getValue().getStyler().setYAxisLogarithmic(true);
+      }
+      charts.add(e.getValue());
+    }
+    if (charts.isEmpty()) {
+      return false;
+    }
+    charts.get(0).setTitle(title + " — " + charts.get(0).getTitle());
+    int cols = charts.size() == 1 ? 1 : 2;
+    while (charts.size() % cols != 0) {
+      XYChart blank = chart("", ""); // XChart's grid wants full rows: an empty, invisible panel
+      var st = blank.getStyler();
+      st.setAxisTicksVisible(false);
+      st.setAxisTitlesVisible(false);
+      st.setPlotGridLinesVisible(false);
+      st.setPlotBorderVisible(false);
+      st.setLegendVisible(false);
+      st.setChartTitleVisible(false);
+      st.setPlotBackgroundColor(Color.WHITE);
+      charts.add(blank);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(charts, charts.size() / cols, cols, out, BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.write(file, out.toByteArray());
+    return true;
+  }
+
+  /** Whether a metrics.csv column is a training curve (not the step, the time or a diagnostic). */
+  static boolean isCurve(String col) {
+    return !(col.equals("epoch") || col.equals("step") || col.equals("seconds") || col.equals("skipped")
+        || col.startsWith("cos_") || col.startsWith("ratio") || col.equals("d_norm") || col.equals("orth_error"));
+  }
+
   /** The rows of {@code runDir/metrics.csv}, or null when it is missing or has no diagnostics columns. */
   private static List<Map<String, String>> read(Path runDir) throws IOException {
     Path metrics = runDir.resolve("metrics.csv");

@@ -72,7 +72,11 @@ public final class SweepReport {
     h.append("<h2>Plots</h2>\n");
     List<Path> pngs;
     try (var s = Files.list(dir)) {
-      pngs = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
+      // the Pareto plots first, then the curves and diagnostics; not report.png (this page's own screenshot)
+      pngs = s.filter(p -> p.getFileName().toString().endsWith(".png")
+              && !p.getFileName().toString().equals("report.png"))
+          .sorted(java.util.Comparator.comparing((Path p) -> !p.getFileName().toString().startsWith("pareto"))
+              .thenComparing(p -> p.getFileName().toString())).toList();
     }
     for (Path p : pngs) {
       String f = p.getFileName().toString();
@@ -93,7 +97,7 @@ public final class SweepReport {
     List<Map<String, String>> results = read(dir.resolve("results.csv"));
     if (!results.isEmpty()) {
       h.append("<h2>Runs</h2>\n<p>Every run, with links to its metrics (one row per evaluation, with the "
-          + "surgery's diagnostics) and its directory. All rows: <a href=\"results.csv\">results.csv</a>.</p>\n");
+          + "surgery's diagnostics), its training curves and its directory. All rows: <a href=\"results.csv\">results.csv</a>.</p>\n");
       h.append("<table><tr>");
       List<String> cols = new ArrayList<>();
       for (String c : results.get(0).keySet()) {
@@ -114,8 +118,10 @@ public final class SweepReport {
               .append("</td>");
         }
         String run = r.get("run_dir");
-        h.append("<td class=\"l\"><a href=\"").append(esc(run)).append("/metrics.csv\">metrics</a> · <a href=\"")
-            .append(esc(run)).append("/\">dir</a></td></tr>\n");
+        h.append("<td class=\"l\"><a href=\"").append(esc(run)).append("/metrics.csv\">metrics</a> · ")
+            .append(Files.exists(dir.resolve(run).resolve("curves.png")) ? "<a href=\"" + esc(run)
+                + "/curves.png\">curves</a> · " : "")
+            .append("<a href=\"").append(esc(run)).append("/\">dir</a></td></tr>\n");
       }
       h.append("</table>\n");
     }

@@ -12,6 +12,7 @@ import dev.scalpel.experiments.RunResult;
 import dev.scalpel.experiments.Setting;
 import dev.scalpel.experiments.io.DirectoryLock;
 import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.Tasks;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.core.GradientSurgery;
 import java.io.IOException;
@@ -30,9 +31,12 @@ import java.util.Properties;
  * once, with an empty λ):
  *   DIR/sweep.properties            the task and its resolved settings that change results; a DIR is only resumed
  *                                   with the same ones (checkpoint_every and diagnostics may change)
- *   DIR/runs/<label>_lambda=<λ>/    one directory per run (RunLoop): metrics.csv (with the diagnostics),
+ *   DIR/runs/<label>_lambda=<λ>[_seed=<s>]/  one directory per run (label: method and --grid point; RunLoop):
+ *                                   metrics.csv (with the diagnostics),
  *                                   checkpoint.bin, then result.csv written atomically when the run is finished
  *   DIR/diagnostics.png             every method's diagnostics at the grid's middle λ, one line per method
+ *   DIR/curves.png                  every method's training curves (metrics.csv) at the grid's middle λ
+ *   DIR/runs/.../curves.png         each run's training curves
  *   DIR/results.csv                 one row per method × λ of this invocation, then the finished runs of earlier
  *                                   invocations into DIR (other methods or λ), rewritten after every run
  *   DIR/.lock                       held while a sweep runs: a second sweep into DIR is refused
@@ -44,9 +48,17 @@ import java.util.Properties;
  */
 /** Runs a sweep of a task over methods × λ and writes results.csv, per-run trajectories and Pareto plots. */
 public final class SweepRunner {
-  /** One finished (or failed) run. */
-  public record Row(String method, String label, double lambda, String seed, RunResult result, String status,
-      Path runDir) {
+  /**
+   * One finished (or failed) run.
+   *
+   * @param method the canonical method spec, λ included
+   * @param label  the variant's label (method, grid point), shared by its runs over λ and seeds
+   * @param lambda the grid's λ (NaN for a method without λ); with λ weight vectors, the factor t of λ_j = t·w_j
+   * @param seed   the seed's text, empty without --seeds
+   * @param grid   the run's task settings from --grid ({@code lr=0.1}), empty without task axes
+   */
+  public record Row(String method, String label, double lambda, String seed, String grid, RunResult result,
+      String status, Path runDir) {
   }
 
   private final Task task;
@@ -55,6 +67,9 @@ public final class SweepRunner {
   private final List<Double> lambdas;
   private final Path out;
   private final List<Long> seeds;
+  private SweepGrid grid = SweepGrid.none();
+  private List<SweepGrid.Variant> variants;
+  private int jobs = 1;
   private SweepStatistics.Point hvReference;
   private String command = "(not recorded)";
 
@@ -85,17 +100,47 @@ public final class SweepRunner {
     this.methods = methods;
     this.lambdas = lambdas;
     this.out = out;
-    List<String> labels = new ArrayList<>();
-    for (GradientSurgery m : methods) {
-      // before any run: a method that cannot take the task's losses fails the command, not each run
-      (m.method().hasLambda() ? m.withLambda(1) : m).config().checkLosses(task.losses());
-      String label = MethodLabel.of(m.config());
-      if (labels.contains(label)) {
-        throw new IllegalArgumentException("method '" + label + "' is given twice (λ in a spec is replaced by "
-            + "the --lambdas grid)");
-      }
-      labels.add(label);
+    this.variants = grid.expand(task, settings.values(), methods, task.losses());
+  }
+
+  /**
+   * Adds the axes of {@code --grid} (task settings, method keys): every method runs at every point of the axes it
+   * has, each point a line of its own in the plots.
+   *
+   * @param given the task settings given explicitly (the rest are defaults); a grid's task key may not be one
+   * @throws IllegalArgumentException for a bad value or a clash of labels, before any run
+   */
+  public SweepRunner withGrid(SweepGrid grid, Map<String, String> given) {
+    this.grid = grid;
+    Map<String, String> base = new LinkedHashMap<>(given);
+    if (!seeds.isEmpty()) {
+      base.remove("seed");
     }
+    this.variants = grid.expand(task, base, methods, task.losses());
+    return this;
+  }
+
+  /**
+   * Runs up to {@code jobs} runs at the same time, each in a JVM of its own ({@link JobProcess}: DJL's engine
+   * trains one model per process), about one core each. Results do not depend on it: every run is deterministic
+   * by itself. With more than one job the task must be one the command line knows by name ({@link Tasks}).
+   */
+  public SweepRunner withJobs(int jobs) {
+    if (jobs < 1 || jobs > 256) {
+      throw new IllegalArgumentException("--jobs (" + jobs + ") must be between 1 and 256");
+    }
+    if (jobs > 1) {
+      try {
+        if (Tasks.byName(task.name()).getClass() != task.getClass()) {
+          throw new IllegalArgumentException("x");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--jobs " + jobs + " runs each run in a process of its own, which knows "
+            + "only the registered tasks; task " + task.name() + " is not one (run it with --jobs 1)");
+      }
+    }
+    this.jobs = jobs;
+    return this;
   }
 
   /**
@@ -113,29 +158,31 @@ public final class SweepRunner {
     return this;
   }
 
-  /** Runs what is not done yet; returns every row of the grid, in method, λ then seed order. */
+  /** Runs what is not done yet; returns every row of the grid, in method, grid point, λ then seed order. */
   public List<Row> run(Progress progress) throws IOException {
     try (DirectoryLock lock = DirectoryLock.acquire(out)) {
       return runLocked(progress);
     }
   }
 
+  private record Pending(int index, SweepGrid.Variant variant, double lambda, GradientSurgery method, Path dir,
+      Long seed) {
+  }
+
   private List<Row> runLocked(Progress progress) throws IOException {
     checkSettings();
     List<Row> rows = new ArrayList<>();
-    List<Object[]> pending = new ArrayList<>();
-    for (GradientSurgery base : methods) {
+    List<Pending> pending = new ArrayList<>();
+    for (SweepGrid.Variant v : variants) {
       // λ-free methods (the multi-task aggregators) run once, whatever the grid
-      for (double lambda : base.method().hasLambda() ? lambdas : List.of(Double.NaN)) {
-        GradientSurgery m = base.method().hasLambda() ? base.withLambda(lambda) : base;
+      for (double lambda : v.method().method().hasLambda() ? lambdas : List.of(Double.NaN)) {
+        GradientSurgery m = v.at(lambda);
         for (Long seed : seeds.isEmpty() ? java.util.Collections.<Long>singletonList(null) : seeds) {
-          Path dir = runDir(m, seed);
-          Row done = load(m, seed, dir);
-          if (done != null) {
-            rows.add(done);
-          } else {
-            rows.add(null);
-            pending.add(new Object[] {rows.size() - 1, m, dir, seed});
+          Path dir = runDir(v, lambda, seed);
+          Row done = load(m, v, lambda, seed, dir);
+          rows.add(done);
+          if (done == null) {
+            pending.add(new Pending(rows.size() - 1, v, lambda, m, dir, seed));
           }
         }
       }
@@ -146,35 +193,41 @@ public final class SweepRunner {
       progress.message("resuming " + out + ": " + (total - pending.size()) + " of " + total
           + " runs already done");
     }
-    for (Object[] p : pending) {
-      int index = (Integer) p[0];
-      GradientSurgery m = (GradientSurgery) p[1];
-      Path dir = (Path) p[2];
-      Long seed = (Long) p[3];
-      String seedText = seed == null ? "" : Long.toString(seed);
-      TaskSettings runSettings = seed == null ? settings : settings.with("seed", seedText);
-      String label = MethodLabel.of(m.config());
-      progress.startRun((m.method().hasLambda() ? label + " λ=" + ParetoPlot.fmtLambda(m.lambda()) : label)
-          + (seed == null ? "" : " seed " + seed));
-      Files.createDirectories(dir);
-      Row row;
-      try {
-        RunResult r = RunLoop.of(task, runSettings).run(m, dir, new ProgressListener(progress, false));
-        row = new Row(m.toString(), label, m.lambda(), seedText, r, "ok", dir);
-        progress.endRun(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
-            r.seconds()));
-      } catch (Exception e) {
-        Map<String, Double> nan = new LinkedHashMap<>();
-        for (String c : task.metricColumns()) {
-          nan.put(c, Double.NaN);
-        }
-        String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
-        row = new Row(m.toString(), label, m.lambda(), seedText, new RunResult(nan, 0, 0), "failed: " + msg, dir);
-        progress.endRun("FAILED: " + msg);
+    if (jobs == 1 || pending.size() <= 1) {
+      for (Pending p : pending) {
+        finish(p, runOne(p, progress), rows);
       }
-      writeRow(row);
-      rows.set(index, row);
-      writeResults(rows);
+    } else {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          Math.min(jobs, pending.size()), r -> {
+            Thread t = new Thread(r, "scalpel-sweep-job");
+            t.setDaemon(true);
+            return t;
+          });
+      try {
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (Pending p : pending) {
+          futures.add(pool.submit(() -> {
+            finish(p, runOne(p, progress), rows);
+            return null;
+          }));
+        }
+        for (var f : futures) {
+          try {
+            f.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+              throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
     // runs of earlier invocations into this directory (other methods or λ) stay in results.csv and the plots
     List<Row> all = new ArrayList<>(rows);
@@ -184,6 +237,45 @@ public final class SweepRunner {
     new SweepSummary(task, all, hvReference).write(out);
     SweepReport.write(out, "scalpel sweep: " + task.name(), command);
     return rows;
+  }
+
+  /** Runs one pending run; a failure inside it becomes a failed row (NaN metrics, the message as status). */
+  private Row runOne(Pending p, Progress progress) throws IOException {
+    GradientSurgery m = p.method();
+    String seedText = p.seed() == null ? "" : Long.toString(p.seed());
+    TaskSettings runSettings = p.seed() == null ? p.variant().settings()
+        : p.variant().settings().with("seed", seedText);
+    String label = p.variant().label();
+    Progress.Run run = progress.startRun((m.method().hasLambda() ? label + " λ=" + ParetoPlot.fmtLambda(p.lambda())
+        : label) + (p.seed() == null ? "" : " seed " + p.seed()));
+    Files.createDirectories(p.dir());
+    try {
+      RunResult r = jobs > 1 ? JobProcess.run(task.name(), runSettings.values(), m.toString(), p.dir(), run, jobs)
+          : RunLoop.of(task, runSettings).run(m, p.dir(), new ProgressListener(run, false));
+      run.end(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(), r.seconds()));
+      return new Row(m.toString(), label, p.lambda(), seedText, p.variant().grid(), r, "ok", p.dir());
+    } catch (Exception e) {
+      Map<String, Double> nan = new LinkedHashMap<>();
+      for (String c : task.metricColumns()) {
+        nan.put(c, Double.NaN);
+      }
+      String msg = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
+      run.end("FAILED: " + msg);
+      return new Row(m.toString(), label, p.lambda(), seedText, p.variant().grid(), new RunResult(nan, 0, 0),
+          "failed: " + msg, p.dir());
+    }
+  }
+
+  /** Records a finished run: its result.csv, then results.csv with every row so far. */
+  private void finish(Pending p, Row row, List<Row> rows) throws IOException {
+    DiagnosticsPlot.curves(p.dir().resolve("curves.png"), task.name() + ", " + p.variant().label()
+        + (Double.isNaN(p.lambda()) ? "" : " λ=" + ParetoPlot.fmtLambda(p.lambda()))
+        + (p.seed() == null ? "" : " seed " + p.seed()), Map.of(p.variant().label(), p.dir()));
+    synchronized (rows) {
+      writeRow(row);
+      rows.set(p.index(), row);
+      writeResults(rows);
+    }
   }
 
   /** The finished runs under DIR/runs that this invocation's grid does not name, in directory order. */
@@ -217,16 +309,15 @@ public final class SweepRunner {
       }
       String lambda = row.getOrDefault("lambda", "");
       others.add(new Row(row.get("method"), row.get("label"), lambda.isEmpty() ? Double.NaN
-          : Double.parseDouble(lambda), row.getOrDefault("seed", ""), new RunResult(metrics, Long.parseLong(row.get("steps")),
+          : Double.parseDouble(lambda), row.getOrDefault("seed", ""), row.getOrDefault("grid", ""), new RunResult(metrics, Long.parseLong(row.get("steps")),
           Double.parseDouble(row.get("seconds"))), row.get("status"), dir));
     }
     return others;
   }
 
-  private Path runDir(GradientSurgery m, Long seed) {
-    String label = MethodLabel.of(m.config());
-    return out.resolve("runs").resolve(MethodLabel.slug(label)
-        + (m.method().hasLambda() ? "_lambda=" + ParetoPlot.fmtLambda(m.lambda()) : "")
+  private Path runDir(SweepGrid.Variant v, double lambda, Long seed) {
+    return out.resolve("runs").resolve(MethodLabel.slug(v.label())
+        + (v.method().method().hasLambda() ? "_lambda=" + ParetoPlot.fmtLambda(lambda) : "")
         + (seed == null ? "" : "_seed=" + seed));
   }
 
@@ -235,7 +326,7 @@ public final class SweepRunner {
     Properties want = new Properties();
     want.setProperty("task", task.name());
     for (Setting s : task.fullSchema()) {
-      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty())) {
+      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty()) && !grid.taskKeys().contains(s.name())) {
         want.setProperty("setting." + s.name(), settings.get(s.name()));
       }
     }
@@ -252,7 +343,7 @@ public final class SweepRunner {
     StringBuilder b = new StringBuilder("# scalpel sweep settings; a resumed sweep must use the same\n");
     b.append("task=").append(task.name()).append('\n');
     for (Setting s : task.fullSchema()) {
-      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty())) {
+      if (s.affectsResults() && !(s.name().equals("seed") && !seeds.isEmpty()) && !grid.taskKeys().contains(s.name())) {
         b.append("setting.").append(s.name()).append('=').append(settings.get(s.name())).append('\n');
       }
     }
@@ -260,7 +351,7 @@ public final class SweepRunner {
   }
 
   private List<String> header() {
-    List<String> h = new ArrayList<>(List.of("method", "label", "lambda", "seed"));
+    List<String> h = new ArrayList<>(List.of("method", "label", "lambda", "seed", "grid"));
     h.addAll(task.metricColumns());
     h.addAll(List.of("steps", "seconds", "status", "run_dir"));
     return h;
@@ -268,7 +359,7 @@ public final class SweepRunner {
 
   private List<String> fields(Row r) {
     List<String> f = new ArrayList<>(List.of(r.method(), r.label(),
-        Double.isNaN(r.lambda()) ? "" : Csv.num(r.lambda()), r.seed())); // empty: λ-free method, no seed axis
+        Double.isNaN(r.lambda()) ? "" : Csv.num(r.lambda()), r.seed(), r.grid())); // empty: no λ, seed, grid
     for (String c : task.metricColumns()) {
       f.add(Csv.num(r.result().metrics().getOrDefault(c, Double.NaN)));
     }
@@ -283,7 +374,7 @@ public final class SweepRunner {
     AtomicFiles.write(r.runDir().resolve("result.csv"), Csv.line(header()) + Csv.line(fields(r)));
   }
 
-  private Row load(GradientSurgery m, Long seed, Path dir) throws IOException {
+  private Row load(GradientSurgery m, SweepGrid.Variant variant, double lambda, Long seed, Path dir) throws IOException {
     Path file = dir.resolve("result.csv");
     if (!Files.exists(file)) {
       return null;
@@ -303,7 +394,7 @@ public final class SweepRunner {
       metrics.put(c, Double.parseDouble(v));
     }
     RunResult r = new RunResult(metrics, Long.parseLong(row.get("steps")), Double.parseDouble(row.get("seconds")));
-    return new Row(m.toString(), row.get("label"), m.lambda(), seed == null ? "" : Long.toString(seed), r,
+    return new Row(m.toString(), variant.label(), lambda, seed == null ? "" : Long.toString(seed), variant.grid(), r,
         row.get("status"), dir);
   }
 
@@ -331,8 +422,9 @@ public final class SweepRunner {
         runs.putIfAbsent(r.label(), r.runDir()); // with seeds: the first seed's run
       }
     }
-    DiagnosticsPlot.compare(out.resolve("diagnostics.png"), task.name() + (Double.isNaN(mid) ? ""
-        : String.format(Locale.ROOT, ", λ=%.3g", mid)), runs);
+    String title = task.name() + (Double.isNaN(mid) ? "" : String.format(Locale.ROOT, ", λ=%.3g", mid));
+    DiagnosticsPlot.compare(out.resolve("diagnostics.png"), title, runs);
+    DiagnosticsPlot.curves(out.resolve("curves.png"), title, runs);
   }
 
   private void writePlots(List<Row> rows) throws IOException {

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *                    taken on log axes: e.g. log10(main_loss) × aux_loss), against the reference point written on
  *                    every row (derived from the sweep's runs — the worst coordinate of all plus 5 % of the range —
  *                    unless given); two sweeps compare only with the same reference point
- *   paired.csv       for each Bloop variant against each other method: the per-seed differences of hypervolume
+ *   paired.csv       for each Bloop variant against each other method at the same task settings of --grid: the per-seed differences of hypervolume
  *                    (Bloop − other; larger hypervolume is better), their mean, standard deviation, 95 % Student-t
  *                    interval, wins/losses and the exact two-sided sign test
  */
@@ -149,13 +149,17 @@ final class SweepSummary {
   private void writePaired(Path out, Map<String, Map<String, Double>> hv) throws IOException {
     StringBuilder b = new StringBuilder(Csv.line(List.of("method", "baseline", "seeds", "mean_difference", "sd",
         "ci95_low", "ci95_high", "wins", "losses", "sign_test_p")));
+    Map<String, String> gridOf = new LinkedHashMap<>();
+    for (SweepRunner.Row r : ok()) {
+      gridOf.putIfAbsent(r.label(), r.grid());
+    }
     for (String a : hv.keySet()) {
       if (!a.startsWith("bloop")) {
         continue;
       }
       for (String base : hv.keySet()) {
-        if (base.startsWith("bloop")) {
-          continue;
+        if (base.startsWith("bloop") || !gridOf.get(a).equals(gridOf.get(base))) {
+          continue; // with task settings on the grid (lr=…), methods are compared at the same settings
         }
         List<Double> d = new ArrayList<>();
         int wins = 0;

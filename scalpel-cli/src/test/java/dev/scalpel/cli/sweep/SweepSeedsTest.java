@@ -91,9 +91,17 @@ class SweepSeedsTest {
     String html = java.nio.file.Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("scalpel sweep --task quadratic --method mixed"), "the command as given");
     assertTrue(html.contains("<td class=\"l\">bloop ema=0.01 init=zeros</td><td class=\"l\">mixed</td>"), html);
-    for (String png : List.of("pareto.png", "pareto_best.png", "diagnostics.png")) {
+    for (String png : List.of("pareto.png", "pareto_best.png", "diagnostics.png", "curves.png")) {
       assertTrue(html.contains("<img src=\"" + png + "\""), png);
     }
+    assertTrue(html.indexOf("pareto.png") < html.indexOf("curves.png"), "the Pareto plots come first");
+    java.util.regex.Matcher c = java.util.regex.Pattern.compile("href=\"(runs/[^\"]+/curves.png)\"").matcher(html);
+    int curves = 0;
+    while (c.find()) {
+      assertTrue(java.nio.file.Files.size(out.resolve(c.group(1))) > 1000, c.group(1));
+      curves++;
+    }
+    assertEquals(12, curves, "every run's training curves are linked");
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"(runs/[^\"]+/metrics.csv)\"").matcher(html);
     int links = 0;
     while (m.find()) {
