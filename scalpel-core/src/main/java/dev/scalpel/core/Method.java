@@ -29,7 +29,7 @@ public enum Method {
       bool("ratio-only", false, "k = 2 only: d = s((1 − λr) g_0 + λ g_1)"), eps(1e-7), nonfinite()),
   /**
    * Dynamic barrier (Gong &amp; Liu, NeurIPS 2021): bloop's projection of the auxiliary sum a = Σλ_j g_j on the
-   * main EMA e, clipped so that it never removes more than the main gradient: r = min(<e,a>/(|e|²+eps), 1),
+   * main EMA e, clipped so that it never removes more than the main gradient: r = min(⟨e,a⟩/(|e|²+eps), 1),
    * {@code d = s (g_0 + a − r e)}; for k = 2 that is r ← min(r, 1/λ).
    */
   DYNAMIC_BARRIER("dynamic-barrier", Family.PRIORITY, 2, lambda(), ema(), init(), seed(),

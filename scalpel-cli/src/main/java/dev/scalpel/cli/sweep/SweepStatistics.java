@@ -21,7 +21,7 @@ public final class SweepStatistics {
   }
 
   /**
-   * The non-dominated points (no other point is ≤ in both coordinates and < in one), sorted by x; duplicates kept
+   * The non-dominated points (no other point is ≤ in both coordinates and &lt; in one), sorted by x; duplicates kept
    * once.
    */
   public static List<Point> front(List<Point> points) {
