@@ -6,11 +6,12 @@ over seeds, so that `scalpel sweep ... --seeds` finds them done and only writes 
 
 For each row with status ok it writes OUT_DIR/runs/<label slug>_lambda=<λ>_seed=<SEED>/result.csv (the row, with
 its seed), exactly the file a sweep with --seeds writes when a run finishes. Then run the same sweep command with
---seeds listing those seeds and --out OUT_DIR. Only the final metrics travel: the runs' metrics.csv stay where they
-were made.
+--seeds listing those seeds and --out OUT_DIR. The final metrics travel, and each run's metrics.csv (its training
+curves and diagnostics) where its run directory is still beside the results.csv.
 """
 import csv
 import os
+import shutil
 import sys
 
 
@@ -27,7 +28,8 @@ def main(argv):
         for row in rows:
             if row["status"] != "ok":
                 continue
-            name = os.path.basename(row["run_dir"].rstrip("/")) + "_seed=" + seed
+            row_dir = row["run_dir"]
+            name = os.path.basename(row_dir.rstrip("/")) + "_seed=" + seed
             run = os.path.join(out, "runs", name)
             os.makedirs(run, exist_ok=True)
             header = ["method", "label", "lambda", "seed"] + [k for k in row if k not in
@@ -38,6 +40,9 @@ def main(argv):
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(header)
                 w.writerow([row[k] for k in header])
+            source = os.path.join(os.path.dirname(path), row_dir, "metrics.csv")
+            if os.path.exists(source):  # the training curves and diagnostics, where the run dir was kept
+                shutil.copyfile(source, os.path.join(run, "metrics.csv"))
             n += 1
         print(f"seed {seed}: {n} runs from {path}")
 

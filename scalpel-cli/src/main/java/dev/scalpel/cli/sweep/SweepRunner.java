@@ -418,8 +418,9 @@ public final class SweepRunner {
     double mid = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
     Map<String, Path> runs = new LinkedHashMap<>();
     for (Row r : rows) {
-      if (r.status().equals("ok") && (Double.isNaN(r.lambda()) || r.lambda() == mid)) {
-        runs.putIfAbsent(r.label(), r.runDir()); // with seeds: the first seed's run
+      if (r.status().equals("ok") && (Double.isNaN(r.lambda()) || r.lambda() == mid)
+          && Files.exists(r.runDir().resolve("metrics.csv"))) {
+        runs.putIfAbsent(r.label(), r.runDir()); // with seeds: the first seed's run that kept its metrics
       }
     }
     String title = task.name() + (Double.isNaN(mid) ? "" : String.format(Locale.ROOT, ", λ=%.3g", mid));
