@@ -30,10 +30,7 @@ class SweepGridTest {
   Path dir;
 
   static int run(String... args) {
-    var cl = Main.commandLine();
-    cl.setErr(new PrintWriter(new StringWriter()));
-    cl.setOut(new PrintWriter(new StringWriter()));
-    return cl.execute(args);
+    return SweepSeedsTest.run(args);
   }
 
   /** The same run outside any sweep: the run loop on its own in a fresh directory. */
