@@ -56,7 +56,12 @@ public final class ParetoPlot {
   }
 
   /** The chart's texts and the axis kinds asked for. */
-  public record Labels(String title, String xLabel, boolean xLog, String yLabel, boolean yLog) {
+  public record Labels(String title, String xLabel, boolean xLog, String yLabel, boolean yLog,
+      boolean xHigherIsBetter) {
+    /** Labels of a plot of two minimised metrics (lower left is better). */
+    public Labels(String title, String xLabel, boolean xLog, String yLabel, boolean yLog) {
+      this(title, xLabel, xLog, yLabel, yLog, false);
+    }
   }
 
   private ParetoPlot() {
@@ -83,7 +88,7 @@ public final class ParetoPlot {
         boolean ok = Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!xLog || p.x() > 0) && (!yLog || p.y() > 0);
         if (ok) {
           keep.add(p);
-          all.add(new SweepStatistics.Point(p.x(), p.y()));
+          all.add(new SweepStatistics.Point(labels.xHigherIsBetter() ? -p.x() : p.x(), p.y()));
         } else {
           dropped++;
         }
@@ -91,7 +96,7 @@ public final class ParetoPlot {
       keep.sort(Comparator.comparingDouble(Point::lambda));
       drawn.add(keep);
     }
-    String caption = "lower left is better" + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
+    String caption = (labels.xHigherIsBetter() ? "lower right" : "lower left") + " is better" + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
         + (xLog || yLog ? " or ≤ 0 on a log axis" : "") + ")" : "");
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(labels.title() + " (" + caption + ")")
         .xAxisTitle(labels.xLabel() + (xLog ? " (log)" : "")).yAxisTitle(labels.yLabel() + (yLog ? " (log)" : ""))
@@ -109,7 +114,10 @@ public final class ParetoPlot {
     if (!xLog) {
       c.getStyler().setXAxisDecimalPattern("#,##0.####");
     }
-    List<SweepStatistics.Point> front = SweepStatistics.front(all);
+    List<SweepStatistics.Point> front = new ArrayList<>();
+    for (SweepStatistics.Point p : SweepStatistics.front(all)) { // back from the minimisation's x to the plot's
+      front.add(new SweepStatistics.Point(labels.xHigherIsBetter() ? -p.x() : p.x(), p.y()));
+    }
     if (front.size() > 1) {
       double[] fx = new double[2 * front.size() - 1];
       double[] fy = new double[2 * front.size() - 1];

@@ -457,7 +457,7 @@ public final class SweepRunner {
       List<ParetoPlot.Series> series = new ArrayList<>();
       byLabel.forEach((label, pts) -> series.add(new ParetoPlot.Series(label, pts)));
       ParetoPlot.write(out, spec.name(), new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(),
-          spec.yLabel(), spec.yLog()), series);
+          spec.yLabel(), spec.yLog(), spec.xHigherIsBetter()), series);
     }
   }
 }

@@ -40,7 +40,8 @@ final class SweepSummary {
   }
 
   double x(SweepRunner.Row r) {
-    return coordinate(r.result().metrics().getOrDefault(space.x(), Double.NaN), space.xLog());
+    double x = coordinate(r.result().metrics().getOrDefault(space.x(), Double.NaN), space.xLog());
+    return space.xHigherIsBetter() ? -x : x; // the hypervolume minimises both coordinates
   }
 
   double y(SweepRunner.Row r) {
@@ -83,7 +84,7 @@ final class SweepSummary {
   }
 
   String spaceName() {
-    return (space.xLog() ? "log10(" + space.x() + ")" : space.x()) + " x "
+    return (space.xHigherIsBetter() ? "-" : "") + (space.xLog() ? "log10(" + space.x() + ")" : space.x()) + " x "
         + (space.yLog() ? "log10(" + space.y() + ")" : space.y());
   }
 

@@ -26,6 +26,19 @@ class ParetoPlotTest {
   }
 
   @Test
+  void anAccuracyAxisIsBetterToTheRightAndItsFrontSaysSo() {
+    // accuracy (maximised) against a bound (minimised): (0.9, 1) dominates (0.8, 2); (0.95, 3) is on the front
+    XYChart c = ParetoPlot.chart(new Labels("t", "accuracy", false, "aux", false, true), List.of(
+        new Series("a", List.of(new Point(0.8, 2, 0.1), new Point(0.9, 1, 1))),
+        new Series("b", List.of(new Point(0.95, 3, 0.1), new Point(0.5, 0.5, 1)))));
+    assertTrue(c.getTitle().contains("lower right is better"), c.getTitle());
+    var front = c.getSeries("non-dominated front (all)");
+    // the staircase through the front's points (0.95, 3), (0.9, 1), (0.5, 0.5), best accuracy first
+    assertEquals(List.of(0.95, 0.9, 0.9, 0.5, 0.5), java.util.Arrays.stream(front.getXData()).boxed().toList());
+    assertEquals(List.of(3.0, 3.0, 1.0, 1.0, 0.5), java.util.Arrays.stream(front.getYData()).boxed().toList());
+  }
+
+  @Test
   void aLogAxisNeedsADecadeAndPositiveValues() {
     XYChart c = ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(2, 15_000, 1),
         new Point(3, 14_000, 2), new Point(200, 11_000, 3)))));

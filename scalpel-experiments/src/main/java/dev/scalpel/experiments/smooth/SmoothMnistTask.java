@@ -81,7 +81,7 @@ public final class SmoothMnistTask implements Task {
         new PlotSpec("pareto_test", "smooth MNIST: test loss vs Lipschitz bound", "test_loss", "test cross-entropy",
             true, "aux_loss", "aux loss log ∏σ(W)²", false),
         new PlotSpec("pareto_accuracy", "smooth MNIST: test accuracy vs Lipschitz bound", "test_acc",
-            "test accuracy", false, "aux_loss", "aux loss log ∏σ(W)²", false));
+            "test accuracy", false, "aux_loss", "aux loss log ∏σ(W)²", false, true));
   }
 
   @Override
