@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +21,12 @@ import picocli.CommandLine.Option;
 /** {@code scalpel sweep}: a task over methods × λ, with results.csv, trajectories and Pareto plots. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     header = "Run a task for every method × λ (× seeds × grid), with statistics, Pareto plots and a report.",
-    description = "Run a task for every method × λ; write DIR/results.csv, one run directory per run under "
-        + "DIR/runs/ (metrics.csv with the surgery's diagnostics), the Pareto plots DIR/*.png and *.svg, and "
-        + "DIR/diagnostics.png (every method's diagnostics at the grid's middle λ). Re-running the same command "
-        + "resumes: finished runs are kept, an interrupted or failed one continues from its checkpoint. Tasks: "
+    description = "Run a task for every method × λ (× --seeds × --grid); write DIR/results.csv (one row per run), "
+        + "one run directory per run under DIR/runs/ (metrics.csv with the surgery's diagnostics, curves.png), "
+        + "summary.csv, hypervolume.csv and paired.csv (statistics over seeds), the Pareto plots DIR/*.png and "
+        + "*.svg, DIR/curves.png and DIR/diagnostics.png (every method at the grid's middle λ), and DIR/report.html "
+        + "with all of it. Re-running the same command resumes: finished runs are kept, an interrupted or failed one "
+        + "continues from its checkpoint; more methods, λ, seeds or grid values add to what DIR holds. Tasks: "
         + "toy2d, toy3d (three losses), quadratic, smooth-mnist; their settings: scalpel tasks. Methods without λ "
         + "(the aggregators) run once.")
 public final class SweepCommand implements Callable<Integer> {
@@ -52,19 +55,21 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--seeds", paramLabel = "A:B|LIST",
       description = "run every method × λ for each seed: A:B is A, A+1, …, B−1 (0:3 = 0, 1, 2), or a list 0,4,7; "
-          + "sets the task's seed setting; adds summary.csv (mean, sd over seeds), hypervolume.csv and paired.csv")
+          + "sets the task's seed setting; summary.csv, hypervolume.csv and paired.csv then give means, spreads and "
+          + "paired differences over seeds")
   String seedsText;
 
   @Option(names = "--grid", paramLabel = "KEY=V1,V2,...",
       description = "another axis, repeatable (the product of all is run): a task setting (lr=0.01,0.1; scalpel "
           + "tasks lists them) or a method key (ema=0.001,0.01,0.1,1 for the EMA ablation; methods without the key "
           + "run once); lambda=1/0.1,1/1 gives λ weight vectors for three losses, each multiplied by every --lambdas "
-          + "value; write task.KEY or method.KEY where a key is both. Each point is a line of its own.")
+          + "value; write task.KEY or method.KEY where a key is both. Each point is a line of its own. Not on the grid: "
+          + "seed (use --seeds), settings that do not change results, a key a --method spec gives itself.")
   List<String> gridTexts = new ArrayList<>();
 
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-      description = "runs at the same time (default 1); each takes about one core (2 on a two-core machine: "
-          + "docs/benchmarks.md measures it)")
+      description = "runs at the same time (default 1), each in a JVM of its own with its share of the cores; worth "
+          + "it for runs of a minute or more (a JVM start and JIT warm-up per run; docs/benchmarks.md measures it)")
   int jobs;
 
   @Option(names = "--hv-ref", paramLabel = "X,Y",
@@ -117,6 +122,10 @@ public final class SweepCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Task t = Tasks.byName(task);
     TaskSettings settings = t.settings(flags.given());
+    if (seedsText != null && flags.given().containsKey("seed")) {
+      throw new IllegalArgumentException("--seeds " + seedsText + " and --seed/--set seed=" + flags.given().get("seed")
+          + " both give the seed; give it in one place");
+    }
     List<GradientSurgery> ms = new ArrayList<>();
     for (String spec : methods) {
       ms.add(GradientSurgery.parse(spec));
@@ -129,15 +138,25 @@ public final class SweepCommand implements Callable<Integer> {
     List<Double> grid = lambdas == null ? List.of() : LambdaGrid.parse(lambdas);
     Progress progress = Progress.stderr();
     SweepRunner runner = new SweepRunner(t, settings, ms, grid, seeds(seedsText), out)
-        .withGrid(SweepGrid.parse(gridTexts, t, ms, flags.given()), flags.given())
+        .withGrid(SweepGrid.parse(gridTexts, t, ms, flags.given(), methods), flags.given())
         .withJobs(jobs)
         .withCommand("scalpel " + String.join(" ", spec.commandLine().getParseResult().originalArgs()
             .stream().map(a -> a.matches("[A-Za-z0-9_./:=,+@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
             .toList()));
+    // the settings every run shares (not those of the grid or --seeds)
+    Map<String, String> shared = new java.util.LinkedHashMap<>(settings.values());
+    runner.gridKeys().forEach(shared::remove);
+    if (seedsText != null) {
+      shared.remove("seed");
+    }
     progress.message(String.format(Locale.ROOT, "sweep %s: %d method(s)%s × %d λ%s into %s (settings %s)%s",
         t.name(), ms.size(), gridTexts.isEmpty() ? "" : " × grid " + String.join(" × ", gridTexts), grid.size(),
-        seedsText == null ? "" : " × seeds " + seedsText, out, settings.values(),
+        seedsText == null ? "" : " × seeds " + seedsText, out, shared,
         jobs > 1 ? ", " + jobs + " runs at a time" : ""));
+    if (jobs > Runtime.getRuntime().availableProcessors()) {
+      progress.message("note: --jobs " + jobs + " on " + Runtime.getRuntime().availableProcessors() + " cores: the runs "
+          + "share the cores (each in its own JVM); more jobs than cores gains nothing");
+    }
     if (hvRef != null) {
       String[] p = hvRef.split(",");
       try {

@@ -26,7 +26,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * by λ, each method with its own colour, marker and dash, earlier lines drawn wider so that identical curves stay
  * visible; the non-dominated front of all the points as a grey staircase beneath; the first and last λ of each
  * line written beside it; standard deviations over seeds as error bars when given. A log axis is used only when
- * asked for and the values span at least a decade and are all positive (otherwise linear, said in the axis
+ * asked for and the values span at least two decades and are all positive (otherwise linear, said in the axis
  * title); points that cannot be drawn (non-finite, or ≤ 0 on a log axis) are counted in the caption.
  */
 public final class ParetoPlot {
@@ -96,7 +96,9 @@ public final class ParetoPlot {
       keep.sort(Comparator.comparingDouble(Point::lambda));
       drawn.add(keep);
     }
-    String caption = (labels.xHigherIsBetter() ? "lower right" : "lower left") + " is better" + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
+    boolean sdBars = series.stream().anyMatch(sr -> sr.points().stream().anyMatch(pt -> Double.isFinite(pt.ySd())));
+    String caption = (labels.xHigherIsBetter() ? "lower right" : "lower left") + " is better"
+        + (sdBars ? "; bars: ±1 sd over seeds" : "") + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
         + (xLog || yLog ? " or ≤ 0 on a log axis" : "") + ")" : "");
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(labels.title() + " (" + caption + ")")
         .xAxisTitle(labels.xLabel() + (xLog ? " (log)" : "")).yAxisTitle(labels.yLabel() + (yLog ? " (log)" : ""))
@@ -181,7 +183,7 @@ public final class ParetoPlot {
         }
       }
     }
-    return hi >= 10 * lo;
+    return hi >= 100 * lo; // two decades: a log axis labels only powers of ten, so less leaves one label or none
   }
 
   /** λ as short text: {@code 0.001}, {@code 0.316227766017}, {@code 10}. */

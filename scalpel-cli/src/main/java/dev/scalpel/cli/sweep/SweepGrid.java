@@ -22,8 +22,10 @@ import java.util.Map;
  * losses), multiplied by each value of {@code --lambdas}: the run at grid λ t has λ_j = t·w_j, so each vector is
  * one line of the Pareto plots traced over t.
  *
- * <p>Each point becomes a {@link Variant} with its own label (the method's label, then {@code λ∝w} and the task
- * settings of the point), which names its line in the plots, its rows in the statistics and its run directories.
+ * <p>Each point becomes a {@link Variant} with its own label (the method's label with every method key on the grid,
+ * then {@code weights=w} and the task settings of the point), which names its line in the plots, its rows in the
+ * statistics and its run directories. Two points that give the same run (the same number written twice, a key that
+ * changes nothing for a method) and settings that do not change results are refused.
  */
 public final class SweepGrid {
   /** One axis: a task setting or a method spec key, with its values as text, in the order given. */
@@ -36,7 +38,8 @@ public final class SweepGrid {
    * @param method   the method with the point's spec keys set (λ still to be set from the λ grid)
    * @param weights  the λ weight vector of the point, or null: λ_j = t for every auxiliary loss
    * @param settings the task settings of the point (without the seed, set per run)
-   * @param grid     the point's task settings as text ({@code lr=0.1 epochs=5}; empty without task axes)
+   * @param grid     the point's λ weights and task settings as text ({@code weights=1/0.1 lr=0.1}); empty without
+   *                 them. Methods are compared (paired) only at the same grid text
    * @param label    the variant's label: unique in the sweep
    */
   public record Variant(GradientSurgery method, double[] weights, TaskSettings settings, String grid, String label) {
@@ -77,10 +80,23 @@ public final class SweepGrid {
    */
   public static SweepGrid parse(List<String> texts, Task task, List<GradientSurgery> methods,
       Map<String, String> given) {
+    return parse(texts, task, methods, given, List.of());
+  }
+
+  /**
+   * {@link #parse(List, Task, List, Map)}, also refusing a method key on the grid that a method spec gives itself
+   * ({@code --method bloop:ema=0.01 --grid ema=0.1,1} would silently drop 0.01).
+   *
+   * @param specTexts the {@code --method} texts as given
+   */
+  public static SweepGrid parse(List<String> texts, Task task, List<GradientSurgery> methods,
+      Map<String, String> given, List<String> specTexts) {
     List<Axis> axes = new ArrayList<>();
     List<String> settingNames = new ArrayList<>();
+    Map<String, Setting> settingByName = new LinkedHashMap<>();
     for (Setting s : task.fullSchema()) {
       settingNames.add(s.name());
+      settingByName.put(s.name(), s);
     }
     for (String text : texts) {
       int eq = text.indexOf('=');
@@ -121,6 +137,22 @@ public final class SweepGrid {
       if (taskSetting && key.equals("seed")) {
         throw new IllegalArgumentException("--grid seed=...: use --seeds (A:B or a list), which adds the "
             + "statistics over seeds");
+      }
+      if (taskSetting && !settingByName.get(key).affectsResults()) {
+        throw new IllegalArgumentException("--grid " + raw + ": " + key + " does not change results (only how a run "
+            + "is carried out); a grid over it would repeat the same runs");
+      }
+      if (!taskSetting) {
+        for (String spec : specTexts) {
+          int colon = spec.indexOf(':');
+          for (String kv : colon < 0 ? new String[0] : spec.substring(colon + 1).split(",")) {
+            int e = kv.indexOf('=');
+            if (e > 0 && kv.substring(0, e).trim().toLowerCase(Locale.ROOT).equals(k)) {
+              throw new IllegalArgumentException("--grid " + raw + ": --method " + spec + " gives " + k
+                  + " itself; give it in one place (the grid's values replace the spec's)");
+            }
+          }
+        }
       }
       if (taskSetting && given.containsKey(key)) {
         throw new IllegalArgumentException("--grid " + raw + ": " + key + " is also given with --set or a "
@@ -166,6 +198,7 @@ public final class SweepGrid {
   public List<Variant> expand(Task task, Map<String, String> given, List<GradientSurgery> methods, int losses) {
     List<Variant> out = new ArrayList<>();
     List<String> labels = new ArrayList<>();
+    Map<String, String> points = new LinkedHashMap<>(); // identity of a run's configuration → its grid point
     for (GradientSurgery base : methods) {
       List<Axis> mine = new ArrayList<>();
       for (Axis a : axes) {
@@ -198,14 +231,38 @@ public final class SweepGrid {
           throw new IllegalArgumentException("--grid: " + e.getMessage(), e);
         }
         GradientSurgery m = GradientSurgery.of(config);
-        String label = MethodLabel.of(config) + (weights == null ? "" : " λ∝" + text(weights))
-            + (grid.length() == 0 ? "" : " " + grid);
-        if (labels.contains(label)) {
+        StringBuilder point = new StringBuilder();
+        for (int i = 0; i < mine.size(); i++) {
+          point.append(i == 0 ? "" : " ").append(mine.get(i).key()).append('=')
+              .append(mine.get(i).values().get(index[i]));
+        }
+        String identity = config + "|" + (weights == null ? "" : java.util.Arrays.toString(weights)) + "|"
+            + settings.values();
+        if (!mine.isEmpty() && points.containsKey(identity)) {
+          throw new IllegalArgumentException("--grid: " + points.get(identity) + " and " + point + " give the same "
+              + "run of " + base.method().specName() + " (the same value written twice, or a key that changes "
+              + "nothing for it here, like seed without init=random)");
+        }
+        points.put(identity, point.toString());
+        // the label names every method key on the grid, its default value too (an ablation's lines all say ema=…)
+        StringBuilder label = new StringBuilder(MethodLabel.of(config));
+        for (Axis a : mine) {
+          if (!a.taskSetting() && !a.key().equals("lambda") && !label.toString().contains(" " + a.key() + "=")) {
+            label.append(' ').append(a.key()).append('=').append(config.get(a.key()));
+          }
+        }
+        if (weights != null) {
+          grid.insert(0, "weights=" + text(weights) + (grid.length() == 0 ? "" : " "));
+        }
+        if (grid.length() > 0) {
+          label.append(' ').append(grid);
+        }
+        if (labels.contains(label.toString())) {
           throw new IllegalArgumentException("method '" + label + "' is given twice (λ in a spec is replaced by "
               + "the --lambdas grid)");
         }
-        labels.add(label);
-        Variant variant = new Variant(m, weights, settings, grid.toString(), label);
+        labels.add(label.toString());
+        Variant variant = new Variant(m, weights, settings, grid.toString(), label.toString());
         // a method that cannot take the task's losses fails the command, not each run
         (m.method().hasLambda() ? variant.at(1) : m).config().checkLosses(losses);
         out.add(variant);
@@ -225,8 +282,10 @@ public final class SweepGrid {
   private static double[] weights(String text, int losses) {
     String[] p = text.split("/", -1);
     if (p.length != 1 && p.length != losses - 1) {
-      throw new IllegalArgumentException("--grid lambda=" + text + ": a λ weight vector has one value per "
-          + "auxiliary loss (" + (losses - 1) + ", like " + "1/".repeat(losses - 2) + "0.1), or one for all");
+      throw new IllegalArgumentException("--grid lambda=" + text + ": " + (losses == 2
+          ? "the task has one auxiliary loss, so a weight is one number (like 0.1)"
+          : "a λ weight vector has one value per auxiliary loss (" + (losses - 1) + ", like "
+              + "1/".repeat(losses - 2) + "0.1), or one for all"));
     }
     double[] w = new double[losses - 1];
     for (int j = 0; j < w.length; j++) {
@@ -240,6 +299,10 @@ public final class SweepGrid {
         throw new IllegalArgumentException("--grid lambda=" + text + ": weight (" + s + ") must be finite and "
             + ">= 0");
       }
+    }
+    if (java.util.Arrays.stream(w).allMatch(x -> x == 0)) {
+      throw new IllegalArgumentException("--grid lambda=" + text + ": at least one weight must be > 0 (all zero "
+          + "is the main loss alone)");
     }
     return w;
   }

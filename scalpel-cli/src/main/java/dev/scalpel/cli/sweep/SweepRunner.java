@@ -120,6 +120,11 @@ public final class SweepRunner {
     return this;
   }
 
+  /** The task settings the grid varies. */
+  public List<String> gridKeys() {
+    return grid.taskKeys();
+  }
+
   /**
    * Runs up to {@code jobs} runs at the same time, each in a JVM of its own ({@link JobProcess}: DJL's engine
    * trains one model per process), about one core each. Results do not depend on it: every run is deterministic
@@ -334,9 +339,23 @@ public final class SweepRunner {
       Properties have = new Properties();
       have.load(new StringReader(Files.readString(file)));
       if (!have.equals(want)) {
-        throw new IllegalArgumentException(out + " holds a sweep with other settings " + new java.util.TreeMap<>(have)
-            + "; this command asks for " + new java.util.TreeMap<>(want)
-            + ". Use another --out, or delete the directory to start over.");
+        List<String> differ = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(have.stringPropertyNames());
+        keys.addAll(want.stringPropertyNames());
+        for (String k : keys) {
+          String h = have.getProperty(k);
+          String w = want.getProperty(k);
+          String name = k.replaceFirst("^setting\\.", "");
+          if (h == null) {
+            differ.add(name + " is not fixed there (on its --grid or --seeds) but " + w + " here");
+          } else if (w == null) {
+            differ.add(name + " is " + h + " there but on this command's --grid or --seeds");
+          } else if (!h.equals(w)) {
+            differ.add(name + " is " + h + " there, " + w + " here");
+          }
+        }
+        throw new IllegalArgumentException(out + " holds a sweep with other settings: " + String.join("; ", differ)
+            + ". Use another --out, or the same settings (a default counts as given).");
       }
       return;
     }
@@ -423,7 +442,7 @@ public final class SweepRunner {
         runs.putIfAbsent(r.label(), r.runDir()); // with seeds: the first seed's run that kept its metrics
       }
     }
-    String title = task.name() + (Double.isNaN(mid) ? "" : String.format(Locale.ROOT, ", λ=%.3g", mid));
+    String title = task.name() + (Double.isNaN(mid) ? "" : ", λ=" + ParetoPlot.fmtLambda(mid));
     DiagnosticsPlot.compare(out.resolve("diagnostics.png"), title, runs);
     DiagnosticsPlot.curves(out.resolve("curves.png"), title, runs);
   }

@@ -170,8 +170,10 @@ final class SweepSummary {
           if (other != null) {
             double diff = e.getValue() - other;
             d.add(diff);
-            wins += diff > 0 ? 1 : 0;
-            losses += diff < 0 ? 1 : 0;
+            // a difference within rounding of the two hypervolumes (identical fronts) is a tie, not a win or loss
+            double tie = 1e-9 * Math.max(Math.abs(e.getValue()), Math.abs(other));
+            wins += diff > tie ? 1 : 0;
+            losses += diff < -tie ? 1 : 0;
           }
         }
         if (d.isEmpty()) {

@@ -113,9 +113,11 @@ class SweepGridTest {
         "0.1,1", "--grid", "lambda=1/0.1,0.1/1", "--steps", "200", "--out", out.toString()));
     List<Map<String, String>> rows = Csv.read(out.resolve("results.csv"));
     // bloop per weight vector × λ, the λ-free mean once
-    assertEquals(List.of("bloop λ∝1/0.1", "bloop λ∝1/0.1", "bloop λ∝0.1/1", "bloop λ∝0.1/1", "mean"),
-        rows.stream().map(r -> r.get("label")).toList());
-    Map<String, String> r = row(rows, "bloop λ∝0.1/1", "0.1");
+    assertEquals(List.of("bloop weights=1/0.1", "bloop weights=1/0.1", "bloop weights=0.1/1", "bloop weights=0.1/1",
+        "mean"), rows.stream().map(r -> r.get("label")).toList());
+    Map<String, String> r = row(rows, "bloop weights=0.1/1", "0.1");
+    assertEquals("weights=0.1/1", r.get("grid"));
+    assertTrue(r.get("run_dir").endsWith("bloop_weights=0.1_1_lambda=0.1"), r.get("run_dir"));
     assertEquals(GradientSurgery.parse("bloop:lambda=0.01/0.1").toString(), r.get("method"));
     RunResult ref = alone("toy3d", "bloop:lambda=0.01/0.1", Map.of("steps", "200"));
     assertEquals(ref.mainLoss(), Double.parseDouble(r.get("main_loss")), 0);
@@ -170,6 +172,30 @@ class SweepGridTest {
   }
 
   @Test
+  void aKeyGivenByASpecAndTheGridIsRefused() {
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(2, cl.execute("sweep", "--task", "toy2d", "--method", "mixed", "--method", "bloop:ema=0.01",
+        "--lambdas", "1", "--grid", "ema=0.1,1", "--out", dir.resolve("x").toString()));
+    assertTrue(err.toString().contains("--method bloop:ema=0.01 gives ema itself; give it in one place"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(2, cl.execute("sweep", "--task", "quadratic", "--method", "mixed", "--lambdas", "1", "--seeds",
+        "0:2", "--seed", "3", "--out", dir.resolve("x").toString()));
+    assertTrue(err.toString().contains("both give the seed; give it in one place"), err.toString());
+  }
+
+  @Test
+  void everyMethodKeyOnTheGridIsInTheLabelsItsDefaultToo() throws Exception {
+    Path out = dir.resolve("lab");
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "bloop", "--lambdas", "1", "--grid", "ema=0.1,1",
+        "--steps", "20", "--out", out.toString()));
+    assertEquals(List.of("bloop ema=0.1", "bloop ema=1"), Csv.read(out.resolve("results.csv")).stream()
+        .map(r -> r.get("label")).toList());
+  }
+
+  @Test
   void badGridsGiveOneLineErrors() {
     String[][] cases = {
         {"--grid", "emma=0.1", "'emma' is neither a setting of task toy2d (steps, lr, checkpoint_every, diagnostics) "
@@ -182,7 +208,11 @@ class SweepGridTest {
         {"--grid", "task.ema=0.1", "task toy2d has no setting 'ema'"},
         {"--grid", "ema=0.1", "--grid", "ema=0.2", "is given twice"},
         {"--grid", "lr=0.1", "--lr", "0.2", "lr is also given with --set or a shorthand (lr=0.2)"},
-        {"--grid", "lambda=1/2", "a λ weight vector has one value per auxiliary loss (1, like 0.1)"},
+        {"--grid", "lambda=1/2", "the task has one auxiliary loss, so a weight is one number (like 0.1)"},
+        {"--grid", "lambda=0", "at least one weight must be > 0"},
+        {"--grid", "lr=0.1,1e-1", "lr=0.1 and lr=1e-1 give the same run of bloop"},
+        {"--grid", "method.seed=0,1", "seed=0 and seed=1 give the same run of bloop"},
+        {"--grid", "checkpoint_every=0,10", "checkpoint_every does not change results"},
         {"--jobs", "0", "--jobs (0) must be between 1 and 256"},
     };
     for (String[] c : cases) {
