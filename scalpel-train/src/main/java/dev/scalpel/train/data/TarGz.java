@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
-/** A minimal reader of gzip-compressed ustar archives (what {@code npm pack} writes): regular files only. */
+/**
+ * A minimal reader of ustar archives, gzip-compressed (what {@code npm pack} writes) or plain (what {@code dpkg-deb
+ * --fsys-tarfile} writes): regular files only.
+ */
 final class TarGz {
   private static final int BLOCK = 512;
 
@@ -24,9 +27,19 @@ final class TarGz {
    * base names. Returns the files written.
    */
   static List<Path> extract(Path archive, Predicate<String> wanted, Path dir) throws IOException {
-    List<Path> written = new ArrayList<>();
     try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16),
         1 << 16)) {
+      return extract(in, archive.toString(), wanted, dir);
+    }
+  }
+
+  /**
+   * {@link #extract(Path, Predicate, Path)} from an uncompressed tar stream ({@code archive} names it in errors);
+   * reads up to the end-of-archive blocks.
+   */
+  static List<Path> extract(InputStream in, String archive, Predicate<String> wanted, Path dir) throws IOException {
+    List<Path> written = new ArrayList<>();
+    {
       byte[] header = new byte[BLOCK];
       while (true) {
         int n = in.readNBytes(header, 0, BLOCK);
@@ -66,7 +79,7 @@ final class TarGz {
     }
   }
 
-  private static void copy(InputStream in, OutputStream out, long size, Path archive, String name)
+  private static void copy(InputStream in, OutputStream out, long size, String archive, String name)
       throws IOException {
     byte[] buf = new byte[1 << 16];
     long left = size;
@@ -80,7 +93,7 @@ final class TarGz {
     }
   }
 
-  private static void skip(InputStream in, long n, Path archive, String name) throws IOException {
+  private static void skip(InputStream in, long n, String archive, String name) throws IOException {
     long left = n;
     while (left > 0) {
       long s = in.skip(left);
@@ -111,7 +124,7 @@ final class TarGz {
     return new String(h, off, end - off, StandardCharsets.UTF_8);
   }
 
-  private static long octal(byte[] h, int off, int len, Path archive) throws IOException {
+  private static long octal(byte[] h, int off, int len, String archive) throws IOException {
     String s = field(h, off, len).trim();
     if (s.isEmpty()) {
       return 0;

@@ -125,7 +125,7 @@ class MnistDataTest {
     Path data = dir.resolve("data");
     Path cache = Files.createDirectories(data.resolve(Mnist.CACHE_SUBDIR));
     writeSet(cache, 3, 2, false);
-    Files.writeString(cache.resolve(NpmFetch.MARKER), Mnist.TARBALL_SHA256);
+    Files.writeString(cache.resolve(PackageFetch.MARKER), Mnist.TARBALL_SHA256);
     Path images = cache.resolve("train-images-idx3-ubyte");
     byte[] b = Files.readAllBytes(images);
     Files.write(images, java.util.Arrays.copyOf(b, b.length - 5)); // truncated after a good fetch
