@@ -17,6 +17,7 @@ public final class Tasks {
     TASKS.put("toy3d", Toy3dTask::new);
     TASKS.put("quadratic", QuadraticTask::new);
     TASKS.put("smooth-mnist", SmoothMnistTask::new);
+    TASKS.put("overlay", dev.scalpel.experiments.overlay.OverlayTask::new);
   }
 
   private Tasks() {
