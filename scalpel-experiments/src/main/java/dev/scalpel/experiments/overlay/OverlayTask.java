@@ -13,6 +13,7 @@ import dev.scalpel.djl.KLossStep;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
+import dev.scalpel.experiments.Classification;
 import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.Schedule;
@@ -192,31 +193,10 @@ public final class OverlayTask implements Task {
           main = net.mainHead.forward(store, new NDList(h), false).singletonOrThrow().toFloatArray();
           aux = net.auxHead.forward(store, new NDList(h), false).singletonOrThrow().toFloatArray();
         }
-        accumulate(main, split.background(), from, n, sums, 0);
-        accumulate(aux, split.digit(), from, n, sums, 2);
+        Classification.accumulate(main, 10, split.background(), from, n, sums, 0);
+        Classification.accumulate(aux, 10, split.digit(), from, n, sums, 2);
       }
       return new double[] {sums[0] / count, sums[1] / count, sums[2] / count, sums[3] / count};
-    }
-
-    private static void accumulate(float[] logits, int[] y, int from, int n, double[] sums, int at) {
-      for (int i = 0; i < n; i++) {
-        int base = i * 10;
-        double max = Double.NEGATIVE_INFINITY;
-        int arg = 0;
-        for (int k = 0; k < 10; k++) {
-          if (logits[base + k] > max) {
-            max = logits[base + k];
-            arg = k;
-          }
-        }
-        double sum = 0;
-        for (int k = 0; k < 10; k++) {
-          sum += Math.exp(logits[base + k] - max);
-        }
-        int label = y[from + i];
-        sums[at] += max + Math.log(sum) - logits[base + label];
-        sums[at + 1] += arg == label ? 1 : 0;
-      }
     }
 
     @Override

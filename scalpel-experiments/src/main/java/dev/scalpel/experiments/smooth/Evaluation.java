@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.scalpel.djl.BatchBuffer;
+import dev.scalpel.experiments.Classification;
 
 /**
  * Mean cross-entropy and accuracy of a classifier over a data set, in inference mode. Logits come back to Java and
@@ -21,8 +22,7 @@ final class Evaluation {
 
   static Result evaluate(Block block, ParameterStore store, NDManager parent, BatchBuffer buffer, float[] x,
       int[] y, int count) {
-    double loss = 0;
-    long correct = 0;
+    double[] sums = new double[2];
     int batch = buffer.rows();
     for (int from = 0; from < count; from += batch) {
       int n = Math.min(batch, count - from);
@@ -34,27 +34,8 @@ final class Evaluation {
         classes = (int) out.getShape().get(1);
         logits = out.toFloatArray();
       }
-      for (int i = 0; i < n; i++) {
-        int base = i * classes;
-        double max = Double.NEGATIVE_INFINITY;
-        int arg = 0;
-        for (int k = 0; k < classes; k++) {
-          if (logits[base + k] > max) {
-            max = logits[base + k];
-            arg = k;
-          }
-        }
-        double sum = 0;
-        for (int k = 0; k < classes; k++) {
-          sum += Math.exp(logits[base + k] - max);
-        }
-        int label = y[from + i];
-        loss += max + Math.log(sum) - logits[base + label];
-        if (arg == label) {
-          correct++;
-        }
-      }
+      Classification.accumulate(logits, classes, y, from, n, sums, 0);
     }
-    return new Result(loss / count, (double) correct / count);
+    return new Result(sums[0] / count, sums[1] / count);
   }
 }
