@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders a sweep's report.html to report.png with headless Chromium (Debian: apt-get install chromium), so that
 # the page can be looked at and committed beside results.
-#   bin/render-report.sh DIR [HEIGHT]
+#   bin/render-report.sh DIR [HEIGHT]   (HEIGHT: pixels from the top, default 3000 — the statistics and the first
+#                                      plots; a long report needs more, e.g. 12000 for all of a 120-run sweep)
 set -euo pipefail
 dir="$(cd "${1:?usage: bin/render-report.sh SWEEP_DIR [HEIGHT]}" && pwd)"
 height="${2:-3000}"

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
 
   static final class Fresh {
-    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist "
+    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist | overlay "
         + "(scalpel tasks)")
     String task;
 
