@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * <p>Composition of image i of a split, all in unsigned bytes: the background is Fashion-MNIST image i of the split,
  * dimmed to {@value #BACKGROUND_LEVEL} of its intensity (rounded half up); the digit is MNIST image π(i) of the
  * same split (π a permutation drawn from the seed), at full size, shifted by (dx, dy) ∈ [−{@value #MAX_SHIFT},
- * {@value #MAX_SHIFT}]² drawn from the seed (MNIST's digits sit in a 20×20 box with a 4-pixel margin, so they stay
- * whole); the result is the pixelwise maximum of the two. The digit's thin strokes (up to 255) stand out over the
+ * {@value #MAX_SHIFT}]² drawn from the seed (MNIST centres its digits by their centre of mass in a 28×28 frame,
+ * so a shift can push some ink out: measured over uniform shifts, 15 % of digits lose some, 3 % more than 5 % of
+ * it); the result is the pixelwise maximum of the two. The digit's thin strokes (up to 255) stand out over the
  * dimmed background (at most 128), which shows between them: both stay readable. The background's label is the
  * main task, the digit's the auxiliary one. (A first version shrank the digit to 14×14 in a random quarter of the
  * image: the two-block network did not learn it in 450 steps, at chance on the digit while 71 % on the background.) Train overlays come from the training splits,

@@ -54,7 +54,7 @@ public final class OverlayTask implements Task {
   public List<Setting> schema() {
     return List.of(
         Setting.integer("epochs", 8, 1, "epochs"),
-        Setting.positive("lr", 0.05, "SGD learning rate (momentum 0.9), divided by 1+λ"),
+        Setting.positive("lr", 0.05, "SGD learning rate (momentum 0.9), divided by 1+λ (not with rescale=true)"),
         Setting.integer("batch_size", 128, 1, "examples per step").atMost(60_000),
         Setting.seed("seed", 0L, "seed of the overlays, the initialisation and the data order"),
         Setting.integer("train_samples", 20_000, 1, "training overlays").atMost(60_000),
@@ -64,6 +64,17 @@ public final class OverlayTask implements Task {
         Setting.integer("eval_train_samples", 5000, 0, "training overlays evaluated at each epoch end (0: all)"),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+  }
+
+  /** The settings, checked as every task's, and batch_size at most train_samples (before anything is written). */
+  @Override
+  public TaskSettings settings(Map<String, String> given) {
+    TaskSettings s = Task.super.settings(given);
+    if (s.intValue("batch_size") > s.intValue("train_samples")) {
+      throw new IllegalArgumentException("batch_size (" + s.intValue("batch_size") + ") must be at most "
+          + "train_samples (" + s.intValue("train_samples") + ")");
+    }
+    return s;
   }
 
   @Override
@@ -118,7 +129,9 @@ public final class OverlayTask implements Task {
       this.schedule = new Schedule(s.intValue("epochs"), steps, 1, false);
       int evalSamples = s.intValue("eval_train_samples");
       this.evalTrain = evalSamples > 0 ? Math.min(evalSamples, n) : n;
-      double lambda = method.method().hasLambda() ? method.lambda() : 0;
+      // the paper's lr/(1+λ); a method that rescales its direction by 1/(1+λ) itself (rescale=true) keeps lr
+      boolean rescaled = method.config().has("rescale") && Boolean.parseBoolean(method.config().get("rescale"));
+      double lambda = method.method().hasLambda() && !rescaled ? method.lambda() : 0;
       double lr = s.doubleValue("lr") / (1 + lambda);
       this.manager = NDManager.newBaseManager();
       try {

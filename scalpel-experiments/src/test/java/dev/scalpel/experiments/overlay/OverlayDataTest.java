@@ -19,7 +19,7 @@ class OverlayDataTest {
   static final Mnist DIGITS = Mnist.load(null);
 
   @Test
-  void everyPixelIsTheLargerOfTheDimmedBackgroundAndTheShrunkenDigit() {
+  void everyPixelIsTheLargerOfTheDimmedBackgroundAndTheShiftedDigit() {
     OverlayData.Data d = OverlayData.build(FASHION, DIGITS, 300, 100, 7);
     check(d.trainBytes(), d.train(), FASHION.train(), DIGITS.train());
     check(d.testBytes(), d.test(), FASHION.test(), DIGITS.test());
@@ -64,6 +64,13 @@ class OverlayDataTest {
     for (int q : corners) {
       assertTrue(q > split.count() / 10, "shifts in every direction: " + java.util.Arrays.toString(corners));
     }
+  }
+
+  @Test
+  void aBatchLargerThanTheTrainingSetIsRefusedBeforeAnyRun() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new OverlayTask().settings(java.util.Map.of("batch_size", "300", "train_samples", "200")));
+    assertEquals("batch_size (300) must be at most train_samples (200)", e.getMessage());
   }
 
   @Test
