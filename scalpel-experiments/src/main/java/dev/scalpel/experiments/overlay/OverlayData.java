@@ -90,17 +90,7 @@ public final class OverlayData {
 
   /** The digit index of each overlay: π(i) for i < count, π a seeded permutation of the digit split. */
   private static int[] digitIndex(Mnist.Split digits, int count, SplittableRandom rnd) {
-    int n = digits.count();
-    int[] perm = new int[n];
-    for (int i = 0; i < n; i++) {
-      perm[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
+    int[] perm = dev.scalpel.experiments.smooth.Batches.permutation(digits.count(), rnd);
     return java.util.Arrays.copyOf(perm, count);
   }
 

@@ -110,16 +110,15 @@ public final class OverlayTask implements Task {
     private final Losses losses;
     private final Schedule schedule;
     private final int batchSize;
-    private final long seed;
     private final int evalTrain;
-    private int[] perm;
-    private int permEpoch = -1;
+    private final Batches.Order order;
 
     OverlayTrainer(GradientSurgery method, TaskSettings s) {
       TorchThreads.set(1);
-      this.seed = s.longValue("seed");
+      long seed = s.longValue("seed");
       this.data = OverlayData.build(s.intValue("train_samples"), s.intValue("test_samples"), seed);
       int n = data.train().count();
+      this.order = new Batches.Order(n, seed);
       this.batchSize = s.intValue("batch_size");
       int steps = Batches.stepsPerEpoch(n, batchSize, s.intValue("max_steps_per_epoch"));
       if (steps == 0) {
@@ -170,10 +169,7 @@ public final class OverlayTask implements Task {
 
     @Override
     public double[] step(int epoch, int batch) {
-      if (permEpoch != epoch) {
-        perm = Batches.permutation(data.train().count(), seed, epoch);
-        permEpoch = epoch;
-      }
+      int[] perm = order.of(epoch);
       int from = batch * batchSize;
       images.fill(data.train().x(), perm, from, batchSize);
       for (int i = 0; i < batchSize; i++) {

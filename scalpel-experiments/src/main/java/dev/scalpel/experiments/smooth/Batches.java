@@ -14,7 +14,11 @@ public final class Batches {
 
   /** The permutation of {@code 0..n-1} for an epoch (Fisher–Yates). */
   public static int[] permutation(int n, long seed, int epoch) {
-    SplittableRandom r = new SplittableRandom(mix(seed, epoch));
+    return permutation(n, new SplittableRandom(mix(seed, epoch)));
+  }
+
+  /** A permutation of {@code 0..n-1} (Fisher–Yates, from the last position down) drawn from {@code r}. */
+  public static int[] permutation(int n, SplittableRandom r) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -26,6 +30,28 @@ public final class Batches {
       p[j] = t;
     }
     return p;
+  }
+
+  /** The data order of a run: the current epoch's permutation, drawn again only when the epoch changes. */
+  public static final class Order {
+    private final int n;
+    private final long seed;
+    private int[] perm;
+    private int epoch = -1;
+
+    public Order(int n, long seed) {
+      this.n = n;
+      this.seed = seed;
+    }
+
+    /** The permutation of {@code 0..n-1} for {@code epoch}. */
+    public int[] of(int epoch) {
+      if (epoch != this.epoch) {
+        perm = permutation(n, seed, epoch);
+        this.epoch = epoch;
+      }
+      return perm;
+    }
   }
 
   /** Full batches per epoch, capped by {@code maxSteps} when positive. */

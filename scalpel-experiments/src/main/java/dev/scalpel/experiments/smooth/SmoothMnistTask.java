@@ -101,17 +101,16 @@ public final class SmoothMnistTask implements Task {
     private final AuxiliaryLoss aux;
     private final Schedule schedule;
     private final int batchSize;
-    private final long seed;
     private final int evalTrain;
-    private int[] perm;
-    private int permEpoch = -1;
+    private final Batches.Order order;
 
     SmoothTrainer(GradientSurgery method, TaskSettings s) {
       TorchThreads.set(1);
       this.data = SmoothMnist.data(null);
       int n = data.trainY().length;
       this.batchSize = s.intValue("batch_size");
-      this.seed = s.longValue("seed");
+      long seed = s.longValue("seed");
+      this.order = new Batches.Order(n, seed);
       int steps = Batches.stepsPerEpoch(n, batchSize, s.intValue("max_steps_per_epoch"));
       if (steps == 0) {
         throw new IllegalArgumentException("batch_size (" + batchSize + ") must be at most the " + n
@@ -163,10 +162,7 @@ public final class SmoothMnistTask implements Task {
 
     @Override
     public double[] step(int epoch, int batch) {
-      if (permEpoch != epoch) {
-        perm = Batches.permutation(data.trainY().length, seed, epoch);
-        permEpoch = epoch;
-      }
+      int[] perm = order.of(epoch);
       int from = batch * batchSize;
       images.fill(data.trainX(), perm, from, batchSize);
       for (int i = 0; i < batchSize; i++) {

