@@ -18,13 +18,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code scalpel demo}: the main job on embedded defaults. Runs the paper's toy problem, the same toy with a third
  * loss (with the multi-task aggregators beside the priority methods), the reference quadratic and (where built
- * in) a short smooth-MNIST sweep, and prints where the results and Pareto plots are. Re-running resumes.
+ * in) short smooth-MNIST and overlay sweeps (Fashion-MNIST background, MNIST digit), and prints where the results
+ * and Pareto plots are. Re-running resumes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     header = "The main job: real results and plots on embedded defaults.",
-    description = "toy2d, toy3d (three losses, with the multi-task aggregators), quadratic and a short "
-        + "smooth-MNIST sweep, with results.csv, Pareto plots and diagnostics under --out. Re-running resumes "
-        + "finished work.")
+    description = "toy2d, toy3d (three losses, with the multi-task aggregators), quadratic and short "
+        + "smooth-MNIST and overlay sweeps, with results.csv, Pareto plots and diagnostics under --out. Re-running "
+        + "resumes finished work.")
 public final class DemoCommand implements Callable<Integer> {
 
   /** One sweep of the demo. */
@@ -34,7 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})", defaultValue = "runs/demo")
   Path out;
 
-  @Option(names = "--skip-mnist", description = "leave out the smooth-MNIST sweep")
+  @Option(names = "--skip-mnist",
+      description = "leave out the smooth-MNIST and overlay sweeps (the ones that need data)")
   boolean skipMnist;
 
   static List<Part> parts(boolean mnist) {
@@ -49,6 +51,10 @@ public final class DemoCommand implements Callable<Integer> {
       parts.add(new Part("smooth-mnist", List.of("mixed", "bloop:ema=0.01", "dynamic-barrier:ema=1",
           "pcgrad:ema=1"), "1e-3:1:4",
           Map.of("epochs", "1")));
+    }
+    if (mnist && hasTask("overlay")) { // the paper's two-head vision task, two short epochs on 6000 overlays
+      parts.add(new Part("overlay", List.of("mixed", "bloop:ema=0.001"), "0.1,1,10",
+          Map.of("epochs", "2", "train_samples", "6000", "test_samples", "2000", "eval_train_samples", "1000")));
     }
     return parts;
   }

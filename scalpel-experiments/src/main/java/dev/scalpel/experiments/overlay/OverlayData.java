@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * it); the result is the pixelwise maximum of the two. The digit's thin strokes (up to 255) stand out over the
  * dimmed background (at most 128), which shows between them: both stay readable. The background's label is the
  * main task, the digit's the auxiliary one. (A first version shrank the digit to 14×14 in a random quarter of the
- * image: the two-block network did not learn it in 450 steps, at chance on the digit while 71 % on the background.) Train overlays come from the training splits,
- * test overlays from the test splits. Pixels are then normalised with the training overlays' mean and standard
+ * image: the two-block network did not learn it in 450 steps, at chance on the digit while 71 % on the
+ * background.) Train overlays come from the training splits, test overlays from the test splits. Pixels are then normalised with the training overlays' mean and standard
  * deviation.
  */
 public final class OverlayData {

@@ -22,6 +22,7 @@ import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.experiments.Trainer;
 import dev.scalpel.experiments.smooth.Batches;
+import dev.scalpel.train.optim.LearningRateSchedule;
 import dev.scalpel.train.optim.Sgd;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.Map;
  * The paper's two-task vision experiment (Cifar10Mnist, §5.3) at CPU scale: a small residual network with two heads
  * on the overlay images of OverlayData; main loss = cross-entropy of the background's class, auxiliary loss = that
  * of the digit's class; one forward of the shared trunk per step, the k-loss step on DJL. SGD with momentum 0.9 at
- * lr/(1+λ) as in the paper (λ of the first auxiliary loss; the plain lr for methods without λ). Deterministic: one
+ * lr/(1+λ) as in the paper (cosine-decayed to 0 over the run unless cosine=false) (λ of the first auxiliary loss; the plain lr for methods without λ). Deterministic: one
  * PyTorch thread, one surgery thread, initialisation and data order in Java. Each epoch ends with an evaluation of
  * both heads on the first eval_train_samples training overlays and on the test overlays.
  */
@@ -53,8 +54,9 @@ public final class OverlayTask implements Task {
   @Override
   public List<Setting> schema() {
     return List.of(
-        Setting.integer("epochs", 8, 1, "epochs"),
+        Setting.integer("epochs", 5, 1, "epochs"),
         Setting.positive("lr", 0.05, "SGD learning rate (momentum 0.9), divided by 1+λ (not with rescale=true)"),
+        Setting.flag("cosine", true, "cosine decay of the rate from lr to 0 at the last step (false: constant)"),
         Setting.integer("batch_size", 128, 1, "examples per step").atMost(60_000),
         Setting.seed("seed", 0L, "seed of the overlays, the initialisation and the data order"),
         Setting.integer("train_samples", 20_000, 1, "training overlays").atMost(60_000),
@@ -126,17 +128,21 @@ public final class OverlayTask implements Task {
             + ")");
       }
       this.schedule = new Schedule(s.intValue("epochs"), steps, 1, false);
+      long total = schedule.totalSteps();
       int evalSamples = s.intValue("eval_train_samples");
       this.evalTrain = evalSamples > 0 ? Math.min(evalSamples, n) : n;
       // the paper's lr/(1+λ); a method that rescales its direction by 1/(1+λ) itself (rescale=true) keeps lr
       boolean rescaled = method.config().has("rescale") && Boolean.parseBoolean(method.config().get("rescale"));
       double lambda = method.method().hasLambda() && !rescaled ? method.lambda() : 0;
       double lr = s.doubleValue("lr") / (1 + lambda);
+      LearningRateSchedule rate = s.booleanValue("cosine")
+          ? LearningRateSchedule.warmupCosine(lr, 0, total, 0)
+          : LearningRateSchedule.constant(lr);
       this.manager = NDManager.newBaseManager();
       try {
         this.net = OverlayNet.build(manager, s.intValue("width"));
         this.step = KLossStep.builder(net.parameters()).surgery(method.withThreads(1))
-            .optimiser(Sgd.builder().learningRate(lr).momentum(0.9).build()).build();
+            .optimiser(Sgd.builder().schedule(rate).momentum(0.9).build()).build();
         step.setParameterValues(OverlayNet.initialValues(step.parameters(), seed));
       } catch (RuntimeException e) {
         manager.close();

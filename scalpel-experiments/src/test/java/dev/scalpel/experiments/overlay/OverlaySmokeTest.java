@@ -22,7 +22,9 @@ class OverlaySmokeTest {
   void bothHeadsLearn() throws Exception {
     OverlayTask task = new OverlayTask();
     TaskSettings s = task.settings(Map.of("epochs", "3", "max_steps_per_epoch", "150", "train_samples", "19200",
-        "test_samples", "2000", "eval_train_samples", "2000"));
+        "test_samples", "2000", "eval_train_samples", "2000", "cosine", "false"));
+    // a constant rate: the digit head starts learning late (after ~300 steps at lr 0.025), and a rate decayed over
+    // only 450 steps leaves it at 57 % error, too near the bound below for a smoke test
     long t0 = System.nanoTime();
     RunResult r = RunLoop.of(task, s).run(GradientSurgery.parse("bloop:lambda=1,ema=0.1"), dir, new RunListener() {
     });
