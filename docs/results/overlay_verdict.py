@@ -38,6 +38,8 @@ def main():
     a = ap.parse_args()
     rows = [r for r in csv.DictReader(open(os.path.join(a.sweep, "results.csv"), newline=""))
             if r["status"] == "ok"]
+    for r in rows:  # a sweep without --seeds leaves the column empty: the task's seed (0 unless --seed was given)
+        r["seed"] = r["seed"] or "0"
     labels = list(dict.fromkeys(r["label"] for r in rows))
     bloops = a.bloop or [lab for lab in labels if lab.startswith("bloop")]
     seeds = sorted({r["seed"] for r in rows}, key=int)

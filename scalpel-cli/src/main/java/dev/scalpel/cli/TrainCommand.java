@@ -92,9 +92,17 @@ public final class TrainCommand implements Callable<Integer> {
     if (mode.resume != null) {
       dir = mode.resume;
       Path file = dir.resolve("run.properties");
-      if (!Files.exists(file)) {
-        throw new IllegalArgumentException("--resume " + dir + ": no run.properties there; start a run with "
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("--resume " + dir + ": no such directory; start a run with "
             + "scalpel train --task T --method SPEC --out DIR");
+      }
+      if (!Files.exists(file)) {
+        boolean sweep = Files.exists(dir.resolve("sweep.properties"));
+        boolean sweepRun = !sweep && Files.exists(dir.resolve("metrics.csv"));
+        throw new IllegalArgumentException("--resume " + dir + ": no run.properties there; " + (sweep
+            ? "it is a sweep directory: re-run its sweep command to resume it"
+            : sweepRun ? "a run of a sweep is resumed by re-running the sweep command"
+            : "start a run with scalpel train --task T --method SPEC --out DIR"));
       }
       Properties p = new Properties();
       p.load(new StringReader(Files.readString(file)));
@@ -152,7 +160,10 @@ public final class TrainCommand implements Callable<Integer> {
             differ.add(s.name() + " " + was + " → " + settings.get(s.name()));
           }
         }
-        if (!differ.isEmpty()) {
+        // a start that failed before its first step (e.g. a model too large to allocate) pins nothing
+        boolean started = Files.exists(dir.resolve(RunLoop.CHECKPOINT))
+            || Files.exists(dir.resolve(RunLoop.METRICS));
+        if (!differ.isEmpty() && started) {
           throw new IllegalArgumentException(dir + " holds another run (" + String.join(", ", differ)
               + "); continue it with --resume " + dir + ", or use another --out");
         }

@@ -84,6 +84,37 @@ class TrainCommandTest {
   }
 
   @Test
+  void resumeSaysWhatTheDirectoryIs() throws Exception {
+    Path none = tmp.resolve("none");
+    assertEquals(2, run("train", "--resume", none.toString()));
+    assertEquals("scalpel: --resume " + none + ": no such directory; start a run with scalpel train --task T "
+        + "--method SPEC --out DIR", oneLine());
+    Path sweep = tmp.resolve("sweep");
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "5", "--out",
+        sweep.toString()));
+    assertEquals(2, run("train", "--resume", sweep.toString()));
+    assertTrue(oneLine().endsWith("it is a sweep directory: re-run its sweep command to resume it"), err.toString());
+    assertEquals(2, run("train", "--resume", sweep.resolve("runs/mixed_lambda=1").toString()));
+    assertTrue(oneLine().endsWith("a run of a sweep is resumed by re-running the sweep command"), err.toString());
+  }
+
+  @Test
+  void aStartThatFailedBeforeItsFirstStepPinsNothing() throws Exception {
+    Path dir = tmp.resolve("failed-start");
+    Files.createDirectories(dir);
+    // what a start that failed while building its model leaves: run.properties and nothing else
+    assertEquals(0, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "5", "--out", dir.toString()));
+    for (String f : List.of("metrics.csv", "checkpoint.bin", "result.csv", "diagnostics.png")) {
+      Files.deleteIfExists(dir.resolve(f));
+    }
+    assertEquals(0, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "6", "--out", dir.toString()));
+    assertTrue(Files.readString(dir.resolve("run.properties")).contains("setting.steps=6"));
+    // once a run has made progress, other settings are refused as before
+    assertEquals(2, run("train", "--task", "toy2d", "--method", "mixed", "--steps", "7", "--out", dir.toString()));
+    assertTrue(oneLine().contains("holds another run (steps 6 → 7)"));
+  }
+
+  @Test
   void aDirectoryInUseIsRefusedAndResumeNeedsNoTask() throws Exception {
     Path dir = tmp.resolve("busy");
     try (var lock = dev.scalpel.experiments.io.DirectoryLock.acquire(dir)) {

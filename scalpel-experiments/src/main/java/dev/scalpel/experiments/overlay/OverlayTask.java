@@ -61,7 +61,8 @@ public final class OverlayTask implements Task {
         Setting.seed("seed", 0L, "seed of the overlays, the initialisation and the data order"),
         Setting.integer("train_samples", 20_000, 1, "training overlays").atMost(60_000),
         Setting.integer("test_samples", 10_000, 1, "test overlays").atMost(10_000),
-        Setting.integer("width", 8, 1, "channels of the stem (the blocks have 2 and 4 times as many)"),
+        Setting.integer("width", 8, 1, "channels of the stem (the blocks have 2 and 4 times as many)")
+            .atMost(256),
         Setting.integer("max_steps_per_epoch", 0, 0, "cap on steps per epoch (0: all full batches)"),
         Setting.integer("eval_train_samples", 5000, 0, "training overlays evaluated at each epoch end (0: all)"),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
