@@ -76,7 +76,7 @@ public final class DiagnosticsPlot {
     }
     a.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
     d.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
-    if (allPositive(rows, "d_norm")) {
+    if (twoDecades(widen(emptyRange(), rows, "d_norm"))) {
       c.getStyler().setYAxisLogarithmic(true);
     }
     charts.addAll(List.of(a, b, c, d));
@@ -99,7 +99,7 @@ public final class DiagnosticsPlot {
     XYChart b = chart("cos(m, g_main): EMA freshness (m: EMA of g_main)", "cosine");
     XYChart c = chart("orthogonality error cos(d − g_main, m) (Bloop: 0 while |m|² ≫ eps)", "cosine");
     XYChart d = chart("|d| (before the learning rate)", "|d|");
-    boolean positive = true;
+    double[] dRange = emptyRange();
     int drawn = 0;
     int index = 0;
     for (Map.Entry<String, Path> e : runs.entrySet()) {
@@ -120,7 +120,7 @@ public final class DiagnosticsPlot {
           s.setMarkerColor(color);
         }
       }
-      positive &= allPositive(rows, "d_norm");
+      widen(dRange, rows, "d_norm");
     }
     // earlier lines wider, so that lines lying on top of each other (several methods at cos = 1) stay visible
     for (XYChart x : List.of(a, b, c, d)) {
@@ -137,7 +137,7 @@ public final class DiagnosticsPlot {
     for (XYChart x : List.of(a, b, c)) {
       x.getStyler().setYAxisMin(-1.05).setYAxisMax(1.05);
     }
-    if (positive) {
+    if (twoDecades(dRange)) {
       d.getStyler().setYAxisLogarithmic(true);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -178,14 +178,7 @@ public final class DiagnosticsPlot {
           XYSeries sr = chart.getSeries(e.getKey());
           sr.setLineColor(color);
           sr.setMarkerColor(color);
-          double[] r = ranges.computeIfAbsent(col, k -> new double[] {Double.POSITIVE_INFINITY, 0});
-          for (Map<String, String> row : rows) {
-            double v = Double.parseDouble(row.get(col));
-            if (Double.isFinite(v)) {
-              r[0] = Math.min(r[0], v);
-              r[1] = Math.max(r[1], v);
-            }
-          }
+          widen(ranges.computeIfAbsent(col, k -> emptyRange()), rows, col);
         }
       }
     }
@@ -195,7 +188,7 @@ public final class DiagnosticsPlot {
         continue;
       }
       double[] r = ranges.get(e.getKey());
-      if (r != null && r[0] > 0 && r[1] >= 100 * r[0]) { // two decades: a log axis labels only powers of ten
+      if (r != null && twoDecades(r)) {
         e.getValue().getStyler().setYAxisLogarithmic(true);
       }
       charts.add(e.getValue());
@@ -302,17 +295,26 @@ public final class DiagnosticsPlot {
     return n;
   }
 
-  private static boolean allPositive(List<Map<String, String>> rows, String col) {
-    boolean any = false;
+  /** Widens {@code range} ({min, max}) by the finite values of {@code col}; returns it. */
+  private static double[] widen(double[] range, List<Map<String, String>> rows, String col) {
     for (Map<String, String> r : rows) {
       double v = Double.parseDouble(r.getOrDefault(col, "NaN"));
       if (Double.isFinite(v)) {
-        if (v <= 0) {
-          return false;
-        }
-        any = true;
+        range[0] = Math.min(range[0], v);
+        range[1] = Math.max(range[1], v);
       }
     }
-    return any;
+    return range;
   }
+
+  /** An empty range for {@link #widen}. */
+  private static double[] emptyRange() {
+    return new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+  }
+
+  /** Whether a log axis suits {@code range}: positive and two decades wide (a log axis labels only powers of ten). */
+  private static boolean twoDecades(double[] range) {
+    return range[0] > 0 && range[1] >= 100 * range[0];
+  }
+
 }
