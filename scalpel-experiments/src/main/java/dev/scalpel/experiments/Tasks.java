@@ -18,6 +18,7 @@ public final class Tasks {
     TASKS.put("quadratic", QuadraticTask::new);
     TASKS.put("smooth-mnist", SmoothMnistTask::new);
     TASKS.put("overlay", dev.scalpel.experiments.overlay.OverlayTask::new);
+    TASKS.put("lm", dev.scalpel.experiments.text.LmTask::new);
   }
 
   private Tasks() {

@@ -1,0 +1,269 @@
+package dev.scalpel.experiments.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import dev.scalpel.core.GradientSurgery;
+import dev.scalpel.core.SurgeryState;
+import dev.scalpel.djl.KLossStep;
+import dev.scalpel.djl.KStepResult;
+import dev.scalpel.djl.Losses;
+import dev.scalpel.djl.TorchThreads;
+import dev.scalpel.experiments.Classification;
+import dev.scalpel.experiments.PlotSpec;
+import dev.scalpel.experiments.RunLoop;
+import dev.scalpel.experiments.Schedule;
+import dev.scalpel.experiments.Setting;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.TaskSettings;
+import dev.scalpel.experiments.Trainer;
+import dev.scalpel.train.data.BrownCorpus;
+import dev.scalpel.train.data.Gutenberg;
+import dev.scalpel.train.optim.Adam;
+import dev.scalpel.train.optim.LearningRateSchedule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/*
+ * The paper's joint-data language-model experiment (§5.4) at CPU scale. Main loss: next-byte cross-entropy on a batch
+ * of windows from the generic corpus (18 Gutenberg books, the C4 stand-in); auxiliary loss: the same on a batch from the
+ * small domain (the Brown Corpus's press genres, the RCV-1 stand-in); one causal byte decoder, one forward per
+ * data set per step, the k-loss step on DJL. Adam at the paper's 2e-3 with a linear warm-up then a cosine decay to
+ * 0 (cosine=false: constant after the warm-up), the same rate for every λ (the paper divides it by nothing here).
+ * Deterministic: one PyTorch thread, one surgery thread, initialisation and window draws in Java from the seed.
+ * Each epoch (steps_per_epoch steps) ends with bits per byte on fixed held-out and training windows of both corpora.
+ */
+/** The joint-data language-model task: Gutenberg books (main) and Brown press text (aux), a causal byte decoder. */
+public final class LmTask implements Task {
+  private static final int EVAL_BATCH = 64;
+  private static final double LN2 = Math.log(2);
+
+  @Override
+  public String name() {
+    return "lm";
+  }
+
+  @Override
+  public String description() {
+    return "paper §5.4 analogue: next byte on Gutenberg books (main) + Brown press news (aux), causal byte decoder, "
+        + "Adam";
+  }
+
+  @Override
+  public List<Setting> schema() {
+    return List.of(
+        Setting.integer("epochs", 8, 1, "evaluation periods (each steps_per_epoch steps)"),
+        Setting.integer("steps_per_epoch", 100, 1, "steps between evaluations"),
+        Setting.positive("lr", 2e-3, "Adam learning rate (the paper's), the same for every λ"),
+        Setting.integer("warmup_steps", 50, 0, "steps of linear warm-up from 0 to lr"),
+        Setting.flag("cosine", true, "cosine decay of the rate to 0 at the last step (false: constant)"),
+        Setting.integer("batch_size", 16, 1, "windows per data set per step").atMost(1024),
+        Setting.integer("context", 64, 2, "bytes of context (the window is one byte longer)").atMost(512),
+        Setting.integer("width", 64, 1, "model width d").atMost(512),
+        Setting.integer("layers", 2, 1, "decoder blocks").atMost(12),
+        Setting.integer("heads", 4, 1, "attention heads (must divide width)").atMost(16),
+        Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
+        Setting.seed("seed", 0L, "seed of the split, the initialisation and the windows"),
+        Setting.positive("held_out", 0.1, "fraction of each corpus's 2 KB blocks held out").atMost(0.5),
+        Setting.integer("eval_windows", 256, 1, "windows per corpus and split at each evaluation"),
+        Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
+            "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+  }
+
+  /** The settings, checked as every task's, and heads dividing width (before anything is written). */
+  @Override
+  public TaskSettings settings(Map<String, String> given) {
+    TaskSettings s = Task.super.settings(given);
+    ByteDecoder.check(s.intValue("context"), s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
+        s.intValue("hidden"));
+    return s;
+  }
+
+  @Override
+  public List<String> metricColumns() {
+    return List.of("main_loss", "aux_loss", "test_bpb", "test_aux_bpb", "train_bpb", "train_aux_bpb");
+  }
+
+  @Override
+  public List<PlotSpec> plots() {
+    return List.of(
+        new PlotSpec("pareto", "language model: held-out bits per byte", "test_bpb",
+            "main: Gutenberg bits per byte (held out)", false, "test_aux_bpb", "aux: Brown press bits per byte (held out)",
+            false),
+        new PlotSpec("pareto_train", "language model: training bits per byte", "train_bpb",
+            "main: Gutenberg bits per byte (train)", false, "train_aux_bpb", "aux: Brown press bits per byte (train)",
+            false));
+  }
+
+  @Override
+  public Trainer trainer(GradientSurgery method, TaskSettings settings) {
+    return new LmTrainer(method, settings);
+  }
+
+  /** Gutenberg (main) and Brown press (aux), split by {@code seed}: windows of context + 1 bytes. */
+  static ByteCorpus[] corpora(TaskSettings s) {
+    long seed = s.longValue("seed");
+    int length = s.intValue("context") + 1;
+    double held = s.doubleValue("held_out");
+    int block = Math.max(2048, length);
+    ByteCorpus main = ByteCorpus.split("Gutenberg", Gutenberg.load(null), block, held, length, seed);
+    ByteCorpus aux = ByteCorpus.split("Brown press", BrownCorpus.load(null, BrownCorpus.PRESS), block, held, length,
+        seed);
+    return new ByteCorpus[] {main, aux};
+  }
+
+  private static final class LmTrainer implements Trainer {
+    private final ByteCorpus[] corpora;
+    private final byte[][][] evalWindows; // [main held-out, main train, aux held-out, aux train]
+    private final NDManager manager;
+    private final ByteDecoder net;
+    private final KLossStep step;
+    private final Schedule schedule;
+    private final int batch;
+    private final int t;
+    private final int[][] inputs = new int[2][];
+    private final long[][] targets = new long[2][];
+    private final Losses losses;
+
+    LmTrainer(GradientSurgery method, TaskSettings s) {
+      TorchThreads.set(1);
+      long seed = s.longValue("seed");
+      this.corpora = corpora(s);
+      int evalN = s.intValue("eval_windows");
+      this.evalWindows = new byte[][][] {corpora[0].evaluationWindows(true, evalN),
+          corpora[0].evaluationWindows(false, evalN), corpora[1].evaluationWindows(true, evalN),
+          corpora[1].evaluationWindows(false, evalN)};
+      this.batch = s.intValue("batch_size");
+      this.t = s.intValue("context");
+      this.schedule = new Schedule(s.intValue("epochs"), s.intValue("steps_per_epoch"), 1, true);
+      long total = schedule.totalSteps();
+      double lr = s.doubleValue("lr");
+      long warmup = Math.min(s.intValue("warmup_steps"), total);
+      LearningRateSchedule rate = s.booleanValue("cosine")
+          ? LearningRateSchedule.warmupCosine(lr, warmup, total, 0)
+          : LearningRateSchedule.warmupCosine(lr, warmup, total, lr); // floor = peak: constant after the warm-up
+      this.manager = NDManager.newBaseManager();
+      try {
+        this.net = ByteDecoder.build(manager, t, s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
+            s.intValue("hidden"));
+        this.step = KLossStep.builder(net.parameters()).surgery(method.withThreads(1))
+            .optimiser(Adam.builder().schedule(rate).build()).build();
+        step.setParameterValues(net.initialValues(step.parameters(), seed));
+      } catch (RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+      for (int k = 0; k < 2; k++) {
+        inputs[k] = new int[batch * t];
+        targets[k] = new long[batch * t];
+      }
+      Loss ce = Loss.softmaxCrossEntropyLoss();
+      this.losses = m -> {
+        NDList out = new NDList();
+        for (int k = 0; k < 2; k++) {
+          NDArray ids = m.create(inputs[k], new Shape(batch, t));
+          NDArray logits = net.forward(step.parameterStore(), ids, true).reshape(batch * t, ByteDecoder.VOCAB);
+          out.add(ce.evaluate(new NDList(m.create(targets[k])), new NDList(logits)));
+        }
+        return out;
+      };
+    }
+
+    @Override
+    public Schedule schedule() {
+      return schedule;
+    }
+
+    @Override
+    public List<String> evaluationColumns() {
+      return List.of("test_bpb", "train_bpb", "test_aux_bpb", "train_aux_bpb");
+    }
+
+    @Override
+    public double[] step(int epoch, int b) {
+      long index = (long) epoch * schedule.stepsPerEpoch() + b;
+      for (int k = 0; k < 2; k++) {
+        corpora[k].sample(index, k, batch, inputs[k], targets[k]);
+      }
+      KStepResult r = step.step(losses);
+      double[] l = r.losses().clone();
+      for (int i = 0; i < l.length; i++) {
+        l[i] /= LN2;
+      }
+      return l;
+    }
+
+    @Override
+    public double[] evaluate(int epochsDone) {
+      double[] out = new double[4];
+      for (int i = 0; i < 4; i++) {
+        out[i] = bitsPerByte(evalWindows[i]);
+      }
+      return out;
+    }
+
+    /** Mean next-byte cross-entropy over every position of {@code windows}, in bits, summed in double in Java. */
+    private double bitsPerByte(byte[][] windows) {
+      double[] sums = new double[2];
+      int[] ids = new int[EVAL_BATCH * t];
+      int[] labels = new int[EVAL_BATCH * t];
+      for (int from = 0; from < windows.length; from += EVAL_BATCH) {
+        int n = Math.min(EVAL_BATCH, windows.length - from);
+        for (int i = 0; i < n; i++) {
+          byte[] w = windows[from + i];
+          for (int j = 0; j < t; j++) {
+            ids[i * t + j] = w[j] & 0xFF;
+            labels[i * t + j] = w[j + 1] & 0xFF;
+          }
+        }
+        float[] logits;
+        try (NDManager m = manager.newSubManager()) {
+          NDArray x = m.create(java.util.Arrays.copyOf(ids, n * t), new Shape(n, t));
+          logits = net.forward(step.parameterStore(), x, false).toFloatArray();
+        }
+        Classification.accumulate(logits, ByteDecoder.VOCAB, labels, 0, n * t, sums, 0);
+      }
+      return sums[0] / ((double) windows.length * t) / LN2;
+    }
+
+    @Override
+    public SurgeryState surgeryState() {
+      return step.surgeryState();
+    }
+
+    @Override
+    public void save(Map<String, byte[]> sections) {
+      sections.putAll(step.saveState());
+    }
+
+    @Override
+    public void restore(Map<String, byte[]> sections) {
+      step.restoreState(sections);
+    }
+
+    @Override
+    public Map<String, Double> summary(List<Map<String, Double>> rows) {
+      Map<String, Double> last = rows.get(rows.size() - 1);
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("main_loss", last.get("train_bpb"));
+      m.put("aux_loss", last.get("train_aux_bpb"));
+      m.put("test_bpb", last.get("test_bpb"));
+      m.put("test_aux_bpb", last.get("test_aux_bpb"));
+      m.put("train_bpb", last.get("train_bpb"));
+      m.put("train_aux_bpb", last.get("train_aux_bpb"));
+      return m;
+    }
+
+    @Override
+    public void close() {
+      try {
+        step.close();
+      } finally {
+        manager.close();
+      }
+    }
+  }
+}
