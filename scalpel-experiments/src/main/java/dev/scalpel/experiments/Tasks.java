@@ -19,6 +19,7 @@ public final class Tasks {
     TASKS.put("smooth-mnist", SmoothMnistTask::new);
     TASKS.put("overlay", dev.scalpel.experiments.overlay.OverlayTask::new);
     TASKS.put("lm", dev.scalpel.experiments.text.LmTask::new);
+    TASKS.put("translate", dev.scalpel.experiments.text.TranslationTask::new);
   }
 
   private Tasks() {

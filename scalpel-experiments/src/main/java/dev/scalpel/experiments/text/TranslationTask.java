@@ -1,0 +1,388 @@
+package dev.scalpel.experiments.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.scalpel.core.GradientSurgery;
+import dev.scalpel.core.SurgeryState;
+import dev.scalpel.djl.KLossStep;
+import dev.scalpel.djl.KStepResult;
+import dev.scalpel.djl.Losses;
+import dev.scalpel.djl.TorchThreads;
+import dev.scalpel.experiments.PlotSpec;
+import dev.scalpel.experiments.RunLoop;
+import dev.scalpel.experiments.Schedule;
+import dev.scalpel.experiments.Setting;
+import dev.scalpel.experiments.Task;
+import dev.scalpel.experiments.TaskSettings;
+import dev.scalpel.experiments.Trainer;
+import dev.scalpel.train.data.LibreOfficeHelp;
+import dev.scalpel.train.data.TextPair;
+import dev.scalpel.train.optim.Adam;
+import dev.scalpel.train.optim.LearningRateSchedule;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/*
+ * The paper's joint-data translation experiment (§5.4, EN→DE) at CPU scale. Main loss: the byte-level cross-entropy
+ * of translating English help paragraphs of LibreOffice's generic modules into German; auxiliary loss: the same on
+ * the small domain (the Math module, smath); one encoder-decoder, one forward per data set per step. Adam with a
+ * linear warm-up then a cosine decay to 0, the same rate for every λ. Deterministic: one PyTorch thread, one surgery
+ * thread, initialisation and pair draws in Java from the seed. Each epoch ends with held-out and training bits per
+ * target byte of both, and chrF of greedy translations of the domain's held-out pairs.
+ */
+/** The joint-data translation task: LibreOffice help EN→DE, generic modules (main) and the Math module (aux). */
+public final class TranslationTask implements Task {
+  /** The small domain: LibreOffice Math's help. */
+  public static final String DOMAIN = "smath";
+  private static final int EVAL_BATCH = 64;
+  private static final double LN2 = Math.log(2);
+
+  @Override
+  public String name() {
+    return "translate";
+  }
+
+  @Override
+  public String description() {
+    return "paper §5.4 analogue: EN→DE LibreOffice help, generic modules (main) + Math module (aux), byte "
+        + "encoder-decoder, Adam";
+  }
+
+  @Override
+  public List<Setting> schema() {
+    return List.of(
+        Setting.integer("epochs", 8, 1, "evaluation periods (each steps_per_epoch steps)"),
+        Setting.integer("steps_per_epoch", 100, 1, "steps between evaluations"),
+        Setting.positive("lr", 1e-3, "Adam learning rate, the same for every λ"),
+        Setting.integer("warmup_steps", 50, 0, "steps of linear warm-up from 0 to lr"),
+        Setting.flag("cosine", true, "cosine decay of the rate to 0 at the last step (false: constant)"),
+        Setting.integer("batch_size", 16, 1, "pairs per data set per step").atMost(1024),
+        Setting.integer("max_bytes", 48, 1, "pairs with at most this many bytes a side are used").atMost(512),
+        Setting.integer("width", 64, 1, "model width d").atMost(512),
+        Setting.integer("layers", 2, 1, "blocks of the encoder and of the decoder").atMost(12),
+        Setting.integer("heads", 4, 1, "attention heads (must divide width)").atMost(16),
+        Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
+        Setting.seed("seed", 0L, "seed of the split, the initialisation and the pair draws"),
+        Setting.positive("held_out", 0.2, "fraction of each corpus's pairs held out").atMost(0.5),
+        Setting.integer("eval_pairs", 256, 1, "pairs per corpus and split at each evaluation"),
+        Setting.integer("chrf_pairs", 100, 0, "held-out domain pairs translated greedily for chrF (0: none)"),
+        Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
+            "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+  }
+
+  /** The settings, checked as every task's, and heads dividing width (before anything is written). */
+  @Override
+  public TaskSettings settings(Map<String, String> given) {
+    TaskSettings s = Task.super.settings(given);
+    int len = s.intValue("max_bytes");
+    ByteTranslator.check(len, len + 1, s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
+        s.intValue("hidden"));
+    return s;
+  }
+
+  @Override
+  public List<String> metricColumns() {
+    return List.of("main_loss", "aux_loss", "test_bpb", "test_aux_bpb", "test_aux_chrf", "train_bpb",
+        "train_aux_bpb");
+  }
+
+  @Override
+  public List<PlotSpec> plots() {
+    return List.of(
+        new PlotSpec("pareto", "EN→DE: held-out bits per target byte", "test_bpb",
+            "main: generic modules, bits per byte (held out)", false, "test_aux_bpb",
+            "aux: Math module, bits per byte (held out)", false),
+        new PlotSpec("pareto_chrf", "EN→DE: domain chrF vs main loss", "test_aux_chrf",
+            "aux: Math module chrF (held out, greedy)", false, "test_bpb",
+            "main: generic modules, bits per byte (held out)", false, true),
+        new PlotSpec("pareto_train", "EN→DE: training bits per target byte", "train_bpb",
+            "main: generic modules, bits per byte (train)", false, "train_aux_bpb",
+            "aux: Math module, bits per byte (train)", false));
+  }
+
+  @Override
+  public Trainer trainer(GradientSurgery method, TaskSettings settings) {
+    return new TranslationTrainer(method, settings);
+  }
+
+  /** The generic modules (main) and the domain (aux), filtered and split by the settings. */
+  static PairCorpus[] corpora(TaskSettings s) {
+    List<TextPair> all = LibreOfficeHelp.load(null);
+    List<TextPair> generic = new ArrayList<>();
+    List<TextPair> domain = new ArrayList<>();
+    for (TextPair p : all) {
+      (p.domain().equals(DOMAIN) ? domain : generic).add(p);
+    }
+    int len = s.intValue("max_bytes");
+    double held = s.doubleValue("held_out");
+    long seed = s.longValue("seed");
+    return new PairCorpus[] {PairCorpus.split("generic modules", generic, len, held, seed),
+        PairCorpus.split("Math module", domain, len, held, seed)};
+  }
+
+  private static final class TranslationTrainer implements Trainer {
+    private final PairCorpus[] corpora;
+    private final NDManager manager;
+    private final ByteTranslator net;
+    private final KLossStep step;
+    private final Schedule schedule;
+    private final PairCorpus.Batch[] batches = new PairCorpus.Batch[2];
+    private final PairCorpus.Batch evalBatch;
+    private final int evalPairs;
+    private final int chrfPairs;
+    private final Losses losses;
+
+    TranslationTrainer(GradientSurgery method, TaskSettings s) {
+      TorchThreads.set(1);
+      long seed = s.longValue("seed");
+      this.corpora = corpora(s);
+      int batch = s.intValue("batch_size");
+      this.evalPairs = s.intValue("eval_pairs");
+      this.chrfPairs = s.intValue("chrf_pairs");
+      this.schedule = new Schedule(s.intValue("epochs"), s.intValue("steps_per_epoch"), 1, true);
+      long total = schedule.totalSteps();
+      double lr = s.doubleValue("lr");
+      long warmup = Math.min(s.intValue("warmup_steps"), total);
+      LearningRateSchedule rate = LearningRateSchedule.warmupCosine(lr, warmup, total,
+          s.booleanValue("cosine") ? 0 : lr);
+      this.manager = NDManager.newBaseManager();
+      PairCorpus c = corpora[0];
+      try {
+        this.net = ByteTranslator.build(manager, c.sourceLength(), c.targetLength(), s.intValue("width"),
+            s.intValue("layers"), s.intValue("heads"), s.intValue("hidden"));
+        this.step = KLossStep.builder(net.parameters()).surgery(method.withThreads(1))
+            .optimiser(Adam.builder().schedule(rate).build()).build();
+        step.setParameterValues(net.initialValues(step.parameters(), seed));
+      } catch (RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+      for (int k = 0; k < 2; k++) {
+        batches[k] = corpora[k].newBatch(batch);
+      }
+      this.evalBatch = c.newBatch(EVAL_BATCH);
+      this.losses = m -> {
+        NDList out = new NDList();
+        for (int k = 0; k < 2; k++) {
+          out.add(loss(m, batches[k]));
+        }
+        return out;
+      };
+    }
+
+    /** Mean cross-entropy (nats) per real target position of batch {@code b}, on the autograd graph. */
+    private NDArray loss(NDManager m, PairCorpus.Batch b) {
+      int t = corpora[0].targetLength();
+      NDArray logits = forward(m, b, true).reshape(b.count * t, ByteTranslator.OUTPUTS);
+      NDArray picked = logits.logSoftmax(1).mul(m.create(b.labels).oneHot(ByteTranslator.OUTPUTS)).sum(new int[] {1});
+      return picked.mul(m.create(b.weights)).sum().div(-(float) b.targetBytes);
+    }
+
+    private NDArray forward(NDManager m, PairCorpus.Batch b, boolean training) {
+      int s = corpora[0].sourceLength();
+      int t = corpora[0].targetLength();
+      return net.forward(step.parameterStore(), m.create(b.source, new Shape(b.count, s)),
+          m.create(b.sourceKeys, new Shape(b.count, s)), m.create(b.input, new Shape(b.count, t)), training);
+    }
+
+    @Override
+    public Schedule schedule() {
+      return schedule;
+    }
+
+    @Override
+    public List<String> evaluationColumns() {
+      return List.of("test_bpb", "train_bpb", "test_aux_bpb", "train_aux_bpb", "test_aux_chrf");
+    }
+
+    @Override
+    public double[] step(int epoch, int b) {
+      long index = (long) epoch * schedule.stepsPerEpoch() + b;
+      for (int k = 0; k < 2; k++) {
+        corpora[k].sample(index, k, batches[k]);
+      }
+      KStepResult r = step.step(losses);
+      double[] l = r.losses().clone();
+      for (int i = 0; i < l.length; i++) {
+        l[i] /= LN2;
+      }
+      return l;
+    }
+
+    @Override
+    public double[] evaluate(int epochsDone) {
+      return new double[] {bitsPerByte(corpora[0], true), bitsPerByte(corpora[0], false),
+          bitsPerByte(corpora[1], true), bitsPerByte(corpora[1], false), chrF()};
+    }
+
+    /** Mean cross-entropy in bits per real target position over the first eval_pairs pairs, in double in Java. */
+    private double bitsPerByte(PairCorpus c, boolean heldOut) {
+      int n = Math.min(evalPairs, c.size(heldOut));
+      int t = c.targetLength();
+      double sum = 0;
+      long count = 0;
+      for (int from = 0; from < n; from += EVAL_BATCH) {
+        int rows = Math.min(EVAL_BATCH, n - from);
+        c.fill(heldOut, from, rows, evalBatch);
+        float[] logits;
+        try (NDManager m = manager.newSubManager()) {
+          logits = forward(m, evalBatch, false).toFloatArray();
+        }
+        int v = ByteTranslator.OUTPUTS;
+        for (int i = 0; i < rows * t; i++) {
+          if (evalBatch.weights[i] == 0) {
+            continue;
+          }
+          double max = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < v; k++) {
+            max = Math.max(max, logits[i * v + k]);
+          }
+          double z = 0;
+          for (int k = 0; k < v; k++) {
+            z += Math.exp(logits[i * v + k] - max);
+          }
+          sum += max + Math.log(z) - logits[i * v + (int) evalBatch.labels[i]];
+          count++;
+        }
+      }
+      return sum / count / LN2;
+    }
+
+    /** chrF of greedy translations of the first chrf_pairs held-out domain pairs (NaN when chrf_pairs is 0). */
+    private double chrF() {
+      PairCorpus c = corpora[1];
+      int n = Math.min(chrfPairs, c.heldOutCount());
+      if (n == 0) {
+        return Double.NaN;
+      }
+      List<String> hyps = new ArrayList<>();
+      List<String> refs = new ArrayList<>();
+      for (int from = 0; from < n; from += EVAL_BATCH) {
+        int rows = Math.min(EVAL_BATCH, n - from);
+        c.fill(true, from, rows, evalBatch);
+        hyps.addAll(greedy(c, evalBatch, rows));
+        for (int i = 0; i < rows; i++) {
+          refs.add(c.heldOutText().get(from + i).target());
+        }
+      }
+      return ChrF.corpus(hyps, refs);
+    }
+
+    /** Greedy decoding of rows 0..rows−1 of {@code b}: at most targetLength−1 bytes each, up to EOS. */
+    private List<String> greedy(PairCorpus c, PairCorpus.Batch b, int rows) {
+      int s = c.sourceLength();
+      int t = c.targetLength();
+      int[] ids = new int[b.count * t];
+      java.util.Arrays.fill(ids, ByteTranslator.PAD);
+      boolean[] done = new boolean[b.count];
+      int[] lengths = new int[b.count];
+      for (int i = 0; i < b.count; i++) {
+        ids[i * t] = ByteTranslator.BOS;
+        done[i] = i >= rows;
+      }
+      try (NDManager m = manager.newSubManager()) {
+        NDArray keys = m.create(b.sourceKeys, new Shape(b.count, s));
+        NDArray memory = net.encode(step.parameterStore(), m.create(b.source, new Shape(b.count, s)),
+            ByteTranslator.keyMask(keys), false);
+        for (int pos = 0; pos < t - 1; pos++) {
+          float[] logits;
+          try (NDManager sub = m.newSubManager()) {
+            int len = pos + 1;
+            int[] prefix = new int[b.count * len];
+            for (int i = 0; i < b.count; i++) {
+              System.arraycopy(ids, i * t, prefix, i * len, len);
+            }
+            NDArray out = net.decode(step.parameterStore(), sub.create(prefix, new Shape(b.count, len)), memory,
+                keys, false);
+            logits = out.get(":, " + pos + ", :").toFloatArray();
+          }
+          boolean all = true;
+          for (int i = 0; i < b.count; i++) {
+            if (done[i]) {
+              continue;
+            }
+            int best = 0;
+            for (int k = 1; k < ByteTranslator.OUTPUTS; k++) {
+              if (logits[i * ByteTranslator.OUTPUTS + k] > logits[i * ByteTranslator.OUTPUTS + best]) {
+                best = k;
+              }
+            }
+            if (best == ByteTranslator.EOS) {
+              done[i] = true;
+            } else {
+              ids[i * t + pos + 1] = best;
+              lengths[i]++;
+              all = false;
+            }
+          }
+          if (all) {
+            break;
+          }
+        }
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        byte[] bytes = new byte[lengths[i]];
+        for (int j = 0; j < lengths[i]; j++) {
+          bytes[j] = (byte) ids[i * t + 1 + j];
+        }
+        out.add(decodeUtf8(bytes));
+      }
+      return out;
+    }
+
+    private static String decodeUtf8(byte[] bytes) {
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public SurgeryState surgeryState() {
+      return step.surgeryState();
+    }
+
+    @Override
+    public void save(Map<String, byte[]> sections) {
+      sections.putAll(step.saveState());
+    }
+
+    @Override
+    public void restore(Map<String, byte[]> sections) {
+      step.restoreState(sections);
+    }
+
+    @Override
+    public Map<String, Double> summary(List<Map<String, Double>> rows) {
+      Map<String, Double> last = rows.get(rows.size() - 1);
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("main_loss", last.get("train_bpb"));
+      m.put("aux_loss", last.get("train_aux_bpb"));
+      m.put("test_bpb", last.get("test_bpb"));
+      m.put("test_aux_bpb", last.get("test_aux_bpb"));
+      m.put("test_aux_chrf", last.get("test_aux_chrf"));
+      m.put("train_bpb", last.get("train_bpb"));
+      m.put("train_aux_bpb", last.get("train_aux_bpb"));
+      return m;
+    }
+
+    @Override
+    public void close() {
+      try {
+        step.close();
+      } finally {
+        manager.close();
+      }
+    }
+  }
+}
