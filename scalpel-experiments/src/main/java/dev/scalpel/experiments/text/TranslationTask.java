@@ -43,6 +43,7 @@ public final class TranslationTask implements Task {
   public static final String DOMAIN = "smath";
   private static final int EVAL_BATCH = 64;
   private static final double LN2 = Math.log(2);
+  private static final Map<String, List<TextPair>> PAIRS = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -114,7 +115,9 @@ public final class TranslationTask implements Task {
 
   /** The generic modules (main) and the domain (aux), filtered and split by the settings. */
   static PairCorpus[] corpora(TaskSettings s) {
-    List<TextPair> all = LibreOfficeHelp.load(null);
+    // parsed once per process and data directory (5,120 pages): runs of a sweep in one JVM, tests, the demo
+    List<TextPair> all = PAIRS.computeIfAbsent(dev.scalpel.train.data.Mnist.defaultDataDir().toString(),
+        k -> List.copyOf(LibreOfficeHelp.load(null)));
     List<TextPair> generic = new ArrayList<>();
     List<TextPair> domain = new ArrayList<>();
     for (TextPair p : all) {
