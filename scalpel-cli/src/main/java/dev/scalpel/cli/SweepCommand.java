@@ -26,15 +26,15 @@ import picocli.CommandLine.Option;
         + "summary.csv, hypervolume.csv and paired.csv (statistics over seeds), the Pareto plots DIR/*.png and "
         + "*.svg, DIR/curves.png and DIR/diagnostics.png (every method at the grid's middle λ), and DIR/report.html "
         + "with all of it. Re-running the same command resumes: finished runs are kept, an interrupted or failed one "
-        + "continues from its checkpoint; more methods, λ, seeds or grid values add to what DIR holds. Tasks: "
-        + "toy2d, toy3d (three losses), quadratic, smooth-mnist, overlay; their settings: scalpel tasks. Methods without λ "
-        + "(the aggregators) run once.")
+        + "continues from its checkpoint; more methods, λ, seeds or grid values add to what DIR holds. The tasks and "
+        + "their settings: scalpel tasks. Methods without λ (the aggregators) run once.")
 public final class SweepCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist | overlay")
+  @Option(names = "--task", required = true, completionCandidates = TaskNames.class,
+      description = "one of ${COMPLETION-CANDIDATES} (scalpel tasks)")
   String task;
 
   @Option(names = "--method", required = true,

@@ -44,8 +44,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
 
   static final class Fresh {
-    @Option(names = "--task", required = true, description = "toy2d | toy3d | quadratic | smooth-mnist | overlay "
-        + "(scalpel tasks)")
+    @Option(names = "--task", required = true, completionCandidates = TaskNames.class,
+        description = "one of ${COMPLETION-CANDIDATES} (scalpel tasks)")
     String task;
 
     @Option(names = "--method", required = true, description = "method spec, e.g. bloop:ema=0.01")

@@ -75,6 +75,6 @@ class TaskSettingsTest {
   @Test
   void unknownTaskListsTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tasks.byName("toy4d"));
-    assertEquals("unknown task 'toy4d'; expected one of: toy2d, toy3d, quadratic, smooth-mnist, overlay", e.getMessage());
+    assertEquals("unknown task 'toy4d'; expected one of: toy2d, toy3d, quadratic, smooth-mnist, overlay, lm, translate", e.getMessage());
   }
 }

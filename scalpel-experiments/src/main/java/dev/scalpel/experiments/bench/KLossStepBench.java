@@ -20,7 +20,7 @@ import dev.scalpel.djl.BatchBuffer;
 import dev.scalpel.djl.KLossStep;
 import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
-import dev.scalpel.experiments.smooth.Batches;
+import dev.scalpel.experiments.Batches;
 import dev.scalpel.experiments.smooth.Mlp;
 import dev.scalpel.experiments.smooth.SmoothMnist;
 import dev.scalpel.experiments.smooth.SpectralNormLoss;

