@@ -86,7 +86,11 @@ final class ParameterBinding {
       NDArray touch = null;
       for (NDArray a : boundArrays) {
         NDArray sum = a.sum();
-        NDArray term = sum.mul(0f);
+        // a zero made by the engine and kept to the end: a.mul(0f) would make a scalar over a Java buffer that DJL
+        // closes at once while the backward pass still reads it
+        NDArray zero = a.getManager().zeros(new ai.djl.ndarray.types.Shape());
+        NDArray term = sum.mul(zero);
+        temporaries.add(zero);
         temporaries.add(sum);
         temporaries.add(term);
         touch = touch == null ? term : touch.add(term);

@@ -180,12 +180,22 @@ public final class TranslationTask implements Task {
       };
     }
 
-    /** Mean cross-entropy (nats) per real target position of batch {@code b}, on the autograd graph. */
+    /**
+     * Mean cross-entropy (nats) per real target position of batch {@code b}, on the autograd graph: −Σ w_i log p_i
+     * with w_i = 1/(real positions) on real positions and 0 on padding. No operation with a Java number
+     * ({@code div(n)}, {@code mul(n)}): DJL makes such a scalar from a direct buffer and closes it at once, while
+     * autograd keeps its memory for the backward pass — the garbage collector may free it before then (seen as a
+     * NaN gradient in one run of many). Every tensor here lives in the step's manager until the backward passes end.
+     */
     private NDArray loss(NDManager m, PairCorpus.Batch b) {
       int t = corpora[0].targetLength();
       NDArray logits = forward(m, b, true).reshape(b.count * t, ByteTranslator.OUTPUTS);
       NDArray picked = logits.logSoftmax(1).mul(m.create(b.labels).oneHot(ByteTranslator.OUTPUTS)).sum(new int[] {1});
-      return picked.mul(m.create(b.weights)).sum().div(-(float) b.targetBytes);
+      float[] w = new float[b.weights.length];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = -b.weights[i] / b.targetBytes;
+      }
+      return picked.mul(m.create(w)).sum();
     }
 
     private NDArray forward(NDManager m, PairCorpus.Batch b, boolean training) {
