@@ -167,8 +167,13 @@ public final class ParetoPlot {
     return c;
   }
 
+  /**
+   * The λ label of a point, beside its marker: XChart centres annotation text on the point, so the text is padded on
+   * the left with as many spaces as it has characters (plus two), which puts it just right of the marker.
+   */
   private static AnnotationText label(Point p, Color color) {
-    return new AnnotationText("λ=" + fmt(p.lambda()), p.x(), p.y(), false);
+    String text = "λ=" + fmt(p.lambda());
+    return new AnnotationText(" ".repeat(text.length() + 2) + text, p.x(), p.y(), false);
   }
 
   private static boolean spansDecade(List<Series> series, boolean x) {

@@ -48,8 +48,8 @@ public final class LmTask implements Task {
 
   @Override
   public String description() {
-    return "paper §5.4 analogue: next byte on Gutenberg books (main) + Brown press news (aux), causal byte decoder, "
-        + "Adam";
+    return "paper §5.4 analogue: next byte on Gutenberg books (main) + Brown Corpus press genres (aux), causal byte "
+        + "decoder, Adam";
   }
 
   @Override
@@ -68,7 +68,8 @@ public final class LmTask implements Task {
         Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
         Setting.seed("seed", 0L, "seed of the split, the initialisation and the windows"),
         Setting.positive("held_out", 0.1, "fraction of each corpus's 2 KB blocks held out").atMost(0.5),
-        Setting.integer("eval_windows", 256, 1, "windows per corpus and split at each evaluation"),
+        Setting.integer("eval_windows", 256, 1,
+            "windows per corpus and split at each evaluation (at most all non-overlapping ones)"),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
   }

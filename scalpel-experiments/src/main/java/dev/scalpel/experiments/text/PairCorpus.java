@@ -63,11 +63,18 @@ public final class PairCorpus {
         train.add(new byte[][] {s, t});
       }
     }
+    int kept = train.size() + held.size();
+    if (kept == 0 || heldOut > 0 && kept < 2) {
+      throw new IllegalArgumentException(name + ": " + kept + " of " + pairs.size() + " pairs have at most "
+          + maxBytes + " bytes a side; use a larger max_bytes");
+    }
     if (train.isEmpty()) {
-      throw new IllegalArgumentException(name + ": no training pair of at most " + maxBytes + " bytes per side");
+      throw new IllegalArgumentException(name + ": all its " + kept + " pairs of at most " + maxBytes
+          + " bytes a side were held out; use a smaller held_out");
     }
     if (heldOut > 0 && held.isEmpty()) {
-      throw new IllegalArgumentException(name + ": no held-out pair; use a larger held-out fraction");
+      throw new IllegalArgumentException(name + ": none of its " + kept + " pairs of at most " + maxBytes
+          + " bytes a side was held out; use a larger held_out or max_bytes");
     }
     return new PairCorpus(name, List.copyOf(train), List.copyOf(held), List.copyOf(heldText), maxBytes, seed);
   }

@@ -72,8 +72,9 @@ public final class TranslationTask implements Task {
         Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
         Setting.seed("seed", 0L, "seed of the split, the initialisation and the pair draws"),
         Setting.positive("held_out", 0.2, "fraction of each corpus's pairs held out").atMost(0.5),
-        Setting.integer("eval_pairs", 256, 1, "pairs per corpus and split at each evaluation"),
-        Setting.integer("chrf_pairs", 100, 0, "held-out domain pairs translated greedily for chrF (0: none)"),
+        Setting.integer("eval_pairs", 256, 1, "pairs per corpus and split at each evaluation (at most all of them)"),
+        Setting.integer("chrf_pairs", 100, 0,
+            "held-out Math pairs translated greedily for chrF, 0–100 (at most all of them; 0: none)"),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
   }

@@ -24,4 +24,12 @@ class PairCorpusTest {
     assertArrayEquals(new float[] {1, 1, 1, 1, 0}, b.weights);
     assertEquals(4, b.targetBytes);
   }
+
+  @Test
+  void tooSmallALengthSaysSo() {
+    List<TextPair> pairs = List.of(new TextPair("d", "1", "ab", "xy"), new TextPair("d", "2", "abcd", "q"));
+    assertEquals("tiny: 1 of 2 pairs have at most 2 bytes a side; use a larger max_bytes",
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> PairCorpus.split("tiny", pairs, 2, 0.2, 1)).getMessage());
+  }
 }

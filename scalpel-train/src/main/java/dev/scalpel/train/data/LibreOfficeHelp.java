@@ -77,7 +77,10 @@ public final class LibreOfficeHelp {
 
   private static Map<String, byte[]> pages(Path cache, String deb, String debSha, String contentSha, String lang) {
     String prefix = "./usr/share/libreoffice/help/" + lang + "/text/";
-    String howTo = "fetch it by hand with 'apt-get download " + deb + "' and check that it is the pinned file";
+    String howTo = "copy " + cache + " from a machine where Scalpel fetched it, or fetch it by hand: 'apt-get "
+        + "download " + deb + "', 'dpkg-deb -x' the file, and copy every page below usr/share/libreoffice/help/" + lang
+        + "/text/ into " + cache + " named by its path below text/ with '/' written as '+' (e.g. "
+        + "smath+01+03090100.html)";
     return TextFiles.fromCache(cache, debSha, contentSha, n -> n.endsWith(".html"),
         () -> PackageFetch.fetchRenamed(PackageFetch.apt(), deb, debSha,
             n -> n.startsWith(prefix) && n.endsWith(".html")

