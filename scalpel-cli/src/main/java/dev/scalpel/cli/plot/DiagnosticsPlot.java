@@ -155,6 +155,15 @@ public final class DiagnosticsPlot {
    * @param runs label → run directory, in legend order
    */
   public static boolean curves(Path file, String title, Map<String, Path> runs) throws IOException {
+    return curves(file, title, runs, Map.of());
+  }
+
+  /**
+   * {@link #curves(Path, String, Map)} with a panel title per column: {@code labels.get(col)} where given (e.g. the
+   * task's axis labels, "main: Gutenberg bits per byte (held out)"), followed by the column name.
+   */
+  public static boolean curves(Path file, String title, Map<String, Path> runs, Map<String, String> labels)
+      throws IOException {
     Map<String, XYChart> panels = new LinkedHashMap<>();
     Map<String, double[]> ranges = new LinkedHashMap<>();
     int index = 0;
@@ -173,7 +182,8 @@ public final class DiagnosticsPlot {
         if (!isCurve(col)) {
           continue;
         }
-        XYChart chart = panels.computeIfAbsent(col, k -> chart(k, k));
+        XYChart chart = panels.computeIfAbsent(col, k -> labels.containsKey(k)
+            ? chart(labels.get(k) + " — " + k, labels.get(k)) : chart(k, k));
         if (add(chart, rows, Map.of(col, e.getKey())) > 0) {
           XYSeries sr = chart.getSeries(e.getKey());
           sr.setLineColor(color);

@@ -275,7 +275,7 @@ public final class SweepRunner {
   private void finish(Pending p, Row row, List<Row> rows) throws IOException {
     DiagnosticsPlot.curves(p.dir().resolve("curves.png"), task.name() + ", " + p.variant().label()
         + (Double.isNaN(p.lambda()) ? "" : " λ=" + ParetoPlot.fmtLambda(p.lambda()))
-        + (p.seed() == null ? "" : " seed " + p.seed()), Map.of(p.variant().label(), p.dir()));
+        + (p.seed() == null ? "" : " seed " + p.seed()), Map.of(p.variant().label(), p.dir()), curveLabels());
     synchronized (rows) {
       writeRow(row);
       rows.set(p.index(), row);
@@ -444,7 +444,17 @@ public final class SweepRunner {
     }
     String title = task.name() + (Double.isNaN(mid) ? "" : ", λ=" + ParetoPlot.fmtLambda(mid));
     DiagnosticsPlot.compare(out.resolve("diagnostics.png"), title, runs);
-    DiagnosticsPlot.curves(out.resolve("curves.png"), title, runs);
+    DiagnosticsPlot.curves(out.resolve("curves.png"), title, runs, curveLabels());
+  }
+
+  /** Axis labels of the task's plots by column, for the panels of the training curves. */
+  private Map<String, String> curveLabels() {
+    Map<String, String> labels = new java.util.HashMap<>();
+    for (var spec : task.plots()) {
+      labels.putIfAbsent(spec.x(), spec.xLabel());
+      labels.putIfAbsent(spec.y(), spec.yLabel());
+    }
+    return labels;
   }
 
   private void writePlots(List<Row> rows) throws IOException {
