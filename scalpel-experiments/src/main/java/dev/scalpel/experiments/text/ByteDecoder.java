@@ -124,11 +124,7 @@ public final class ByteDecoder {
 
   /** Number of parameters (floats). */
   public long parameterCount() {
-    long n = 0;
-    for (Parameter p : parameters()) {
-      n += p.getArray().getShape().size();
-    }
-    return n;
+    return TransformerLayer.count(parameters());
   }
 
   /**

@@ -192,11 +192,7 @@ public final class ByteTranslator {
 
   /** Number of parameters (floats). */
   public long parameterCount() {
-    long n = 0;
-    for (Parameter p : parameters()) {
-      n += p.getArray().getShape().size();
-    }
-    return n;
+    return TransformerLayer.count(parameters());
   }
 
   /** GPT-2's initialisation in Java from the seed (see {@code TransformerLayer.initialValues}). */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.core.SurgeryState;
 import dev.scalpel.djl.KLossStep;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
@@ -39,7 +38,6 @@ import java.util.Map;
 /** The joint-data language-model task: Gutenberg books (main) and Brown press text (aux), a causal byte decoder. */
 public final class LmTask implements Task {
   private static final int EVAL_BATCH = 64;
-  private static final double LN2 = Math.log(2);
 
   @Override
   public String name() {
@@ -101,7 +99,7 @@ public final class LmTask implements Task {
 
   @Override
   public Trainer trainer(GradientSurgery method, TaskSettings settings) {
-    return new LmTrainer(method, settings);
+    return new LmTrainer(method, settings, corpora(settings)); // data first: nothing to close when it fails
   }
 
   /** Gutenberg (main) and Brown press (aux), split by {@code seed}: windows of context + 1 bytes. */
@@ -116,12 +114,25 @@ public final class LmTask implements Task {
     return new ByteCorpus[] {main, aux};
   }
 
-  private static final class LmTrainer implements Trainer {
+  /** Final metric → evaluation column; translation adds the domain's chrF. */
+  static Map<String, String> summaryColumns(boolean chrF) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("main_loss", "train_bpb");
+    m.put("aux_loss", "train_aux_bpb");
+    m.put("test_bpb", "test_bpb");
+    m.put("test_aux_bpb", "test_aux_bpb");
+    if (chrF) {
+      m.put("test_aux_chrf", "test_aux_chrf");
+    }
+    m.put("train_bpb", "train_bpb");
+    m.put("train_aux_bpb", "train_aux_bpb");
+    return m;
+  }
+
+  private static final class LmTrainer extends TextTrainer {
     private final ByteCorpus[] corpora;
     private final byte[][][] evalWindows; // [main held-out, main train, aux held-out, aux train]
-    private final NDManager manager;
     private final ByteDecoder net;
-    private final KLossStep step;
     private final Schedule schedule;
     private final int batch;
     private final int t;
@@ -129,10 +140,11 @@ public final class LmTask implements Task {
     private final long[][] targets = new long[2][];
     private final Losses losses;
 
-    LmTrainer(GradientSurgery method, TaskSettings s) {
+    LmTrainer(GradientSurgery method, TaskSettings s, ByteCorpus[] corpora) {
+      super(summaryColumns(false));
       TorchThreads.set(1);
       long seed = s.longValue("seed");
-      this.corpora = corpora(s);
+      this.corpora = corpora;
       int evalN = s.intValue("eval_windows");
       this.evalWindows = new byte[][][] {corpora[0].evaluationWindows(true, evalN),
           corpora[0].evaluationWindows(false, evalN), corpora[1].evaluationWindows(true, evalN),
@@ -146,7 +158,6 @@ public final class LmTask implements Task {
       LearningRateSchedule rate = s.booleanValue("cosine")
           ? LearningRateSchedule.warmupCosine(lr, warmup, total, 0)
           : LearningRateSchedule.warmupCosine(lr, warmup, total, lr); // floor = peak: constant after the warm-up
-      this.manager = NDManager.newBaseManager();
       try {
         this.net = ByteDecoder.build(manager, t, s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
             s.intValue("hidden"));
@@ -154,7 +165,7 @@ public final class LmTask implements Task {
             .optimiser(Adam.builder().schedule(rate).build()).build();
         step.setParameterValues(net.initialValues(step.parameters(), seed));
       } catch (RuntimeException e) {
-        manager.close();
+        close();
         throw e;
       }
       for (int k = 0; k < 2; k++) {
@@ -190,11 +201,7 @@ public final class LmTask implements Task {
         corpora[k].sample(index, k, batch, inputs[k], targets[k]);
       }
       KStepResult r = step.step(losses);
-      double[] l = r.losses().clone();
-      for (int i = 0; i < l.length; i++) {
-        l[i] /= LN2;
-      }
-      return l;
+      return bits(r.losses());
     }
 
     @Override
@@ -230,41 +237,5 @@ public final class LmTask implements Task {
       return sums[0] / ((double) windows.length * t) / LN2;
     }
 
-    @Override
-    public SurgeryState surgeryState() {
-      return step.surgeryState();
-    }
-
-    @Override
-    public void save(Map<String, byte[]> sections) {
-      sections.putAll(step.saveState());
-    }
-
-    @Override
-    public void restore(Map<String, byte[]> sections) {
-      step.restoreState(sections);
-    }
-
-    @Override
-    public Map<String, Double> summary(List<Map<String, Double>> rows) {
-      Map<String, Double> last = rows.get(rows.size() - 1);
-      Map<String, Double> m = new LinkedHashMap<>();
-      m.put("main_loss", last.get("train_bpb"));
-      m.put("aux_loss", last.get("train_aux_bpb"));
-      m.put("test_bpb", last.get("test_bpb"));
-      m.put("test_aux_bpb", last.get("test_aux_bpb"));
-      m.put("train_bpb", last.get("train_bpb"));
-      m.put("train_aux_bpb", last.get("train_aux_bpb"));
-      return m;
-    }
-
-    @Override
-    public void close() {
-      try {
-        step.close();
-      } finally {
-        manager.close();
-      }
-    }
   }
 }

@@ -107,6 +107,15 @@ final class TransformerLayer {
     return m.create(tri, new Shape(1, t, t)).broadcast(new Shape(b, t, t));
   }
 
+  /** Number of floats in {@code parameters}. */
+  static long count(List<Parameter> parameters) {
+    long n = 0;
+    for (Parameter p : parameters) {
+      n += p.getArray().getShape().size();
+    }
+    return n;
+  }
+
   /** The parameters of {@code blocks}, in order. */
   static List<Parameter> parameters(List<Block> blocks) {
     List<Parameter> ps = new ArrayList<>();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.core.SurgeryState;
 import dev.scalpel.djl.KLossStep;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
@@ -42,7 +41,6 @@ public final class TranslationTask implements Task {
   /** The small domain: LibreOffice Math's help. */
   public static final String DOMAIN = "smath";
   private static final int EVAL_BATCH = 64;
-  private static final double LN2 = Math.log(2);
   private static final Map<String, List<TextPair>> PAIRS = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
@@ -111,7 +109,7 @@ public final class TranslationTask implements Task {
 
   @Override
   public Trainer trainer(GradientSurgery method, TaskSettings settings) {
-    return new TranslationTrainer(method, settings);
+    return new TranslationTrainer(method, settings, corpora(settings)); // data first: nothing to close on failure
   }
 
   /** The generic modules (main) and the domain (aux), filtered and split by the settings. */
@@ -131,11 +129,9 @@ public final class TranslationTask implements Task {
         PairCorpus.split("Math module", domain, len, held, seed)};
   }
 
-  private static final class TranslationTrainer implements Trainer {
+  private static final class TranslationTrainer extends TextTrainer {
     private final PairCorpus[] corpora;
-    private final NDManager manager;
     private final ByteTranslator net;
-    private final KLossStep step;
     private final Schedule schedule;
     private final PairCorpus.Batch[] batches = new PairCorpus.Batch[2];
     private final PairCorpus.Batch evalBatch;
@@ -143,10 +139,11 @@ public final class TranslationTask implements Task {
     private final int chrfPairs;
     private final Losses losses;
 
-    TranslationTrainer(GradientSurgery method, TaskSettings s) {
+    TranslationTrainer(GradientSurgery method, TaskSettings s, PairCorpus[] corpora) {
+      super(LmTask.summaryColumns(true));
       TorchThreads.set(1);
       long seed = s.longValue("seed");
-      this.corpora = corpora(s);
+      this.corpora = corpora;
       int batch = s.intValue("batch_size");
       this.evalPairs = s.intValue("eval_pairs");
       this.chrfPairs = s.intValue("chrf_pairs");
@@ -156,7 +153,6 @@ public final class TranslationTask implements Task {
       long warmup = Math.min(s.intValue("warmup_steps"), total);
       LearningRateSchedule rate = LearningRateSchedule.warmupCosine(lr, warmup, total,
           s.booleanValue("cosine") ? 0 : lr);
-      this.manager = NDManager.newBaseManager();
       PairCorpus c = corpora[0];
       try {
         this.net = ByteTranslator.build(manager, c.sourceLength(), c.targetLength(), s.intValue("width"),
@@ -165,7 +161,7 @@ public final class TranslationTask implements Task {
             .optimiser(Adam.builder().schedule(rate).build()).build();
         step.setParameterValues(net.initialValues(step.parameters(), seed));
       } catch (RuntimeException e) {
-        manager.close();
+        close();
         throw e;
       }
       for (int k = 0; k < 2; k++) {
@@ -223,11 +219,7 @@ public final class TranslationTask implements Task {
         corpora[k].sample(index, k, batches[k]);
       }
       KStepResult r = step.step(losses);
-      double[] l = r.losses().clone();
-      for (int i = 0; i < l.length; i++) {
-        l[i] /= LN2;
-      }
-      return l;
+      return bits(r.losses());
     }
 
     @Override
@@ -361,42 +353,5 @@ public final class TranslationTask implements Task {
       }
     }
 
-    @Override
-    public SurgeryState surgeryState() {
-      return step.surgeryState();
-    }
-
-    @Override
-    public void save(Map<String, byte[]> sections) {
-      sections.putAll(step.saveState());
-    }
-
-    @Override
-    public void restore(Map<String, byte[]> sections) {
-      step.restoreState(sections);
-    }
-
-    @Override
-    public Map<String, Double> summary(List<Map<String, Double>> rows) {
-      Map<String, Double> last = rows.get(rows.size() - 1);
-      Map<String, Double> m = new LinkedHashMap<>();
-      m.put("main_loss", last.get("train_bpb"));
-      m.put("aux_loss", last.get("train_aux_bpb"));
-      m.put("test_bpb", last.get("test_bpb"));
-      m.put("test_aux_bpb", last.get("test_aux_bpb"));
-      m.put("test_aux_chrf", last.get("test_aux_chrf"));
-      m.put("train_bpb", last.get("train_bpb"));
-      m.put("train_aux_bpb", last.get("train_aux_bpb"));
-      return m;
-    }
-
-    @Override
-    public void close() {
-      try {
-        step.close();
-      } finally {
-        manager.close();
-      }
-    }
   }
 }

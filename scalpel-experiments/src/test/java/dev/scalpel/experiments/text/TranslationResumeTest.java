@@ -1,15 +1,12 @@
 package dev.scalpel.experiments.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.experiments.RunListener;
+import dev.scalpel.experiments.ResumeCheck;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.RunResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,38 +26,11 @@ class TranslationResumeTest {
       Map.entry("chrf_pairs", "8"), Map.entry("max_bytes", "24"), Map.entry("width", "16"), Map.entry("heads", "2"),
       Map.entry("hidden", "32"), Map.entry("warmup_steps", "4"), Map.entry("seed", "4"));
 
-  static final class Killed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-  }
-
-  static RunLoop loop() {
-    return RunLoop.of(TASK, TASK.settings(SETTINGS)).withCheckpointSeconds(1e9);
-  }
-
   @Test
   void interruptedAndResumedEqualsUninterrupted() throws Exception {
-    GradientSurgery bloop = GradientSurgery.parse("bloop:lambda=0.3,ema=0.2");
-    Path full = tmp.resolve("full");
-    RunResult a = loop().run(bloop, full, null);
-    Path cut = tmp.resolve("cut");
-    assertThrows(Killed.class, () -> loop().run(bloop, cut, new RunListener() {
-      @Override
-      public void onStep(long step, long totalSteps, double[] losses) {
-        if (step == 18) {
-          throw new Killed(); // last checkpoint: step 15 (epoch 2, batch 3)
-        }
-      }
-    }));
-    long[] start = new long[1];
-    RunResult b = loop().run(bloop, cut, new RunListener() {
-      @Override
-      public void onStart(long startStep, long totalSteps) {
-        start[0] = startStep;
-      }
-    });
-    assertEquals(15, start[0]);
-    assertEquals(a.metrics(), b.metrics());
-    assertEquals(lines(full), lines(cut));
+    // last checkpoint before the kill at step 18: step 15 (epoch 2, batch 3)
+    ResumeCheck.interruptedEqualsUninterrupted(TASK, SETTINGS, GradientSurgery.parse("bloop:lambda=0.3,ema=0.2"), 18,
+        15, tmp);
   }
 
   @Test
@@ -73,11 +43,6 @@ class TranslationResumeTest {
     often.put("checkpoint_every", "1");
     RunResult b = RunLoop.of(TASK, TASK.settings(often)).withCheckpointSeconds(0).run(bloop, tmp.resolve("b"), null);
     assertEquals(a.metrics(), b.metrics());
-    assertEquals(lines(tmp.resolve("a")), lines(tmp.resolve("b")));
-  }
-
-  static List<String> lines(Path dir) throws Exception {
-    return Files.readAllLines(dir.resolve(RunLoop.METRICS)).stream()
-        .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    assertEquals(ResumeCheck.lines(tmp.resolve("a")), ResumeCheck.lines(tmp.resolve("b")));
   }
 }
