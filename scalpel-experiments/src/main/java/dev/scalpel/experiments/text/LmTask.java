@@ -52,24 +52,14 @@ public final class LmTask implements Task {
 
   @Override
   public List<Setting> schema() {
-    return List.of(
-        Setting.integer("epochs", 8, 1, "evaluation periods (each steps_per_epoch steps)"),
-        Setting.integer("steps_per_epoch", 100, 1, "steps between evaluations"),
-        Setting.positive("lr", 2e-3, "Adam learning rate (the paper's), the same for every λ"),
-        Setting.integer("warmup_steps", 50, 0, "steps of linear warm-up from 0 to lr"),
-        Setting.flag("cosine", true, "cosine decay of the rate to 0 at the last step (false: constant)"),
-        Setting.integer("batch_size", 16, 1, "windows per data set per step").atMost(1024),
-        Setting.integer("context", 64, 2, "bytes of context (the window is one byte longer)").atMost(512),
-        Setting.integer("width", 64, 1, "model width d").atMost(512),
-        Setting.integer("layers", 2, 1, "decoder blocks").atMost(12),
-        Setting.integer("heads", 4, 1, "attention heads (must divide width)").atMost(16),
-        Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
-        Setting.seed("seed", 0L, "seed of the split, the initialisation and the windows"),
-        Setting.positive("held_out", 0.1, "fraction of each corpus's 2 KB blocks held out").atMost(0.5),
-        Setting.integer("eval_windows", 256, 1,
-            "windows per corpus and split at each evaluation (at most all non-overlapping ones)"),
-        Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
-            "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+    List<Setting> s = TextTrainer.commonSettings(2e-3, " (the paper's)", "windows",
+        List.of(Setting.integer("context", 64, 2, "bytes of context (the window is one byte longer)").atMost(512)),
+        "decoder blocks", "windows", 0.1, "each corpus's 2 KB blocks");
+    s.add(Setting.integer("eval_windows", 256, 1,
+        "windows per corpus and split at each evaluation (at most all non-overlapping ones)"));
+    s.add(Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
+        "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+    return s;
   }
 
   /** The settings, checked as every task's, and heads dividing width (before anything is written). */
@@ -151,13 +141,8 @@ public final class LmTask implements Task {
           corpora[1].evaluationWindows(false, evalN)};
       this.batch = s.intValue("batch_size");
       this.t = s.intValue("context");
-      this.schedule = new Schedule(s.intValue("epochs"), s.intValue("steps_per_epoch"), 1, true);
-      long total = schedule.totalSteps();
-      double lr = s.doubleValue("lr");
-      long warmup = Math.min(s.intValue("warmup_steps"), total);
-      LearningRateSchedule rate = s.booleanValue("cosine")
-          ? LearningRateSchedule.warmupCosine(lr, warmup, total, 0)
-          : LearningRateSchedule.warmupCosine(lr, warmup, total, lr); // floor = peak: constant after the warm-up
+      this.schedule = TextTrainer.schedule(s);
+      LearningRateSchedule rate = TextTrainer.rate(s, schedule.totalSteps());
       try {
         this.net = ByteDecoder.build(manager, t, s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
             s.intValue("hidden"));

@@ -56,25 +56,17 @@ public final class TranslationTask implements Task {
 
   @Override
   public List<Setting> schema() {
-    return List.of(
-        Setting.integer("epochs", 8, 1, "evaluation periods (each steps_per_epoch steps)"),
-        Setting.integer("steps_per_epoch", 100, 1, "steps between evaluations"),
-        Setting.positive("lr", 1e-3, "Adam learning rate, the same for every λ"),
-        Setting.integer("warmup_steps", 50, 0, "steps of linear warm-up from 0 to lr"),
-        Setting.flag("cosine", true, "cosine decay of the rate to 0 at the last step (false: constant)"),
-        Setting.integer("batch_size", 16, 1, "pairs per data set per step").atMost(1024),
-        Setting.integer("max_bytes", 48, 1, "pairs with at most this many bytes a side are used").atMost(512),
-        Setting.integer("width", 64, 1, "model width d").atMost(512),
-        Setting.integer("layers", 2, 1, "blocks of the encoder and of the decoder").atMost(12),
-        Setting.integer("heads", 4, 1, "attention heads (must divide width)").atMost(16),
-        Setting.integer("hidden", 256, 1, "feed-forward width").atMost(4096),
-        Setting.seed("seed", 0L, "seed of the split, the initialisation and the pair draws"),
-        Setting.positive("held_out", 0.2, "fraction of each corpus's pairs held out").atMost(0.5),
-        Setting.integer("eval_pairs", 256, 1, "pairs per corpus and split at each evaluation (at most all of them)"),
-        Setting.integer("chrf_pairs", 100, 0,
-            "held-out Math pairs translated greedily for chrF, 0–100 (at most all of them; 0: none)"),
-        Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
-            "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+    List<Setting> s = TextTrainer.commonSettings(1e-3, "", "pairs",
+        List.of(Setting.integer("max_bytes", 48, 1, "pairs with at most this many bytes a side are used")
+            .atMost(512)),
+        "blocks of the encoder and of the decoder", "pair draws", 0.2, "each corpus's pairs");
+    s.add(Setting.integer("eval_pairs", 256, 1,
+        "pairs per corpus and split at each evaluation (at most all of them)"));
+    s.add(Setting.integer("chrf_pairs", 100, 0,
+        "held-out Math pairs translated greedily for chrF, 0–100 (at most all of them; 0: none)"));
+    s.add(Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
+        "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
+    return s;
   }
 
   /** The settings, checked as every task's, and heads dividing width (before anything is written). */
@@ -147,12 +139,8 @@ public final class TranslationTask implements Task {
       int batch = s.intValue("batch_size");
       this.evalPairs = s.intValue("eval_pairs");
       this.chrfPairs = s.intValue("chrf_pairs");
-      this.schedule = new Schedule(s.intValue("epochs"), s.intValue("steps_per_epoch"), 1, true);
-      long total = schedule.totalSteps();
-      double lr = s.doubleValue("lr");
-      long warmup = Math.min(s.intValue("warmup_steps"), total);
-      LearningRateSchedule rate = LearningRateSchedule.warmupCosine(lr, warmup, total,
-          s.booleanValue("cosine") ? 0 : lr);
+      this.schedule = TextTrainer.schedule(s);
+      LearningRateSchedule rate = TextTrainer.rate(s, schedule.totalSteps());
       PairCorpus c = corpora[0];
       try {
         this.net = ByteTranslator.build(manager, c.sourceLength(), c.targetLength(), s.intValue("width"),
