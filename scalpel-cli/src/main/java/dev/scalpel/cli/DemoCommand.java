@@ -106,6 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
         report.add("    " + dir.resolve(plot.name() + ".png") + " (and .svg)");
       }
       report.add("    " + dir.resolve("diagnostics.png") + " (every method's diagnostics at the middle λ)");
+      report.add("    " + dir.resolve("curves.png") + " (training curves at the middle λ)");
+      report.add("    " + dir.resolve("report.html") + " (all of it, with statistics and every run)");
     }
     System.out.printf(Locale.ROOT, "demo done in %s; results and plots:%n",
         Progress.duration((System.nanoTime() - start) / 1e9));

@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
     header = "Train one run of a task for one method and λ, or continue one.",
     description = "Train once: --task T --method SPEC --lambda X --out DIR [--set key=value ...], or continue "
         + "with --resume DIR. Writes DIR/run.properties (what the run was started with), DIR/metrics.csv (one row "
-        + "per evaluation, with the surgery's diagnostics), DIR/checkpoint.bin, DIR/diagnostics.png and "
-        + "DIR/result.csv at the end. Running the same command again resumes. scalpel tasks lists each task's "
+        + "per evaluation, with the surgery's diagnostics), DIR/checkpoint.bin, DIR/diagnostics.png, "
+        + "DIR/curves.png and DIR/result.csv at the end. Running the same command again resumes. scalpel tasks lists each task's "
         + "settings.")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -183,6 +183,8 @@ public final class TrainCommand implements Callable<Integer> {
           ? " (metrics until then: " + dir.resolve("metrics.csv") + ")" : ""), e);
     }
     boolean plotted = DiagnosticsPlot.write(dir, task.name() + ", " + label);
+    boolean curves = DiagnosticsPlot.curves(dir.resolve("curves.png"), task.name() + ", " + label,
+        java.util.Map.of(label, dir), DiagnosticsPlot.axisLabels(task.plots()));
     run.end(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(),
         r.seconds()));
     List<String> header = new ArrayList<>(List.of("method", "lambda"));
@@ -196,7 +198,8 @@ public final class TrainCommand implements Callable<Integer> {
     row.addAll(List.of(Long.toString(r.steps()), String.format(Locale.ROOT, "%.3f", r.seconds())));
     AtomicFiles.write(dir.resolve("result.csv"), Csv.line(header) + Csv.line(row));
     r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-16s %s%n", k, Csv.num(v)));
-    System.out.println("run: " + dir + (plotted ? " (metrics.csv, diagnostics.png)" : " (metrics.csv)"));
+    System.out.println("run: " + dir + " (metrics.csv" + (plotted ? ", diagnostics.png" : "")
+        + (curves ? ", curves.png" : "") + ")");
     return 0;
   }
 }

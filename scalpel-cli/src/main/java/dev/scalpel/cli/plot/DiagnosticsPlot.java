@@ -226,6 +226,16 @@ public final class DiagnosticsPlot {
     return true;
   }
 
+  /** The task's axis labels by column (from its Pareto plots), for the panels of {@link #curves}. */
+  public static Map<String, String> axisLabels(List<dev.scalpel.experiments.PlotSpec> plots) {
+    Map<String, String> labels = new java.util.HashMap<>();
+    for (var spec : plots) {
+      labels.putIfAbsent(spec.x(), spec.xLabel());
+      labels.putIfAbsent(spec.y(), spec.yLabel());
+    }
+    return labels;
+  }
+
   /** Whether a metrics.csv column is a training curve (not the step, the time or a diagnostic). */
   static boolean isCurve(String col) {
     return !(col.equals("epoch") || col.equals("step") || col.equals("seconds") || col.equals("skipped")

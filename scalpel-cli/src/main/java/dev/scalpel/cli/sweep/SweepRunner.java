@@ -449,12 +449,7 @@ public final class SweepRunner {
 
   /** Axis labels of the task's plots by column, for the panels of the training curves. */
   private Map<String, String> curveLabels() {
-    Map<String, String> labels = new java.util.HashMap<>();
-    for (var spec : task.plots()) {
-      labels.putIfAbsent(spec.x(), spec.xLabel());
-      labels.putIfAbsent(spec.y(), spec.yLabel());
-    }
-    return labels;
+    return DiagnosticsPlot.axisLabels(task.plots());
   }
 
   private void writePlots(List<Row> rows) throws IOException {
