@@ -72,6 +72,59 @@ class KillResumeTest {
     assertEquals(6001, Files.readAllLines(cut.resolve("metrics.csv")).size() - 1);
   }
 
+  /**
+   * Ctrl-C or {@code kill} (SIGTERM): the run saves its position after the step under way — not only at its last
+   * checkpoint — says so, and the resumed run ends as an uninterrupted one.
+   */
+  @Test
+  void stoppedWithSigtermSavesWhereItWasAndResumes() throws Exception {
+    Path cut = tmp.resolve("term");
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
+        System.getProperty("java.class.path"), "dev.scalpel.cli.Main", "train"));
+    cmd.addAll(List.of(RUN));
+    cmd.addAll(List.of("--out", cut.toString()));
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    CompletableFuture<String> interrupted = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+        String line;
+        String seen = "ended without an interruption line";
+        while ((line = r.readLine()) != null) {
+          if (line.startsWith("checkpoint: step 4000")) {
+            // SIGTERM, as kill or a terminal's Ctrl-C (SIGINT) sends: the JVM's shutdown hooks run (Process.destroy
+            // would send it too, but closes the streams this thread reads)
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+          } else if (line.startsWith("interrupted: ")) {
+            seen = line;
+          }
+        }
+        return seen;
+      } catch (Exception e) {
+        return e.toString();
+      }
+    });
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finished or stopped");
+    String seen = interrupted.get(10, TimeUnit.SECONDS);
+    assertTrue(seen.startsWith("interrupted: saved the run after step "), seen);
+    long step = Long.parseLong(seen.substring("interrupted: saved the run after step ".length()).split(" ")[0]);
+    assertTrue(step >= 4000 && step < 24000, "saved at the step under way: " + step);
+    assertEquals(143, p.exitValue(), "stopped by SIGTERM (128 + 15)");
+    assertTrue(!Files.exists(cut.resolve("result.csv")), "the run did not finish");
+
+    var cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(new StringWriter()));
+    assertEquals(0, cl.execute("train", "--resume", cut.toString()));
+    Path full = tmp.resolve("full");
+    List<String> args = new ArrayList<>(List.of("train"));
+    args.addAll(List.of(RUN));
+    args.addAll(List.of("--out", full.toString()));
+    assertEquals(0, cl.execute(args.toArray(String[]::new)));
+    assertEquals(withoutSeconds(full.resolve("metrics.csv")), withoutSeconds(cut.resolve("metrics.csv")));
+    assertEquals(withoutSeconds(full.resolve("result.csv")), withoutSeconds(cut.resolve("result.csv")));
+  }
+
   /** The lines of a CSV whose last column is the wall time, without it. */
   static List<String> withoutSeconds(Path csv) throws Exception {
     return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();

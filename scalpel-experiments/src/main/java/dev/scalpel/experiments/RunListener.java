@@ -24,4 +24,12 @@ public interface RunListener {
   /** After each checkpoint. */
   default void onCheckpoint(Path file, long step) {
   }
+
+  /**
+   * When the process is being stopped (SIGINT, SIGTERM: the JVM's shutdown) and the run has saved its position after
+   * step {@code step} to {@code file}; called on the training thread, the run then ends with
+   * {@link RunLoop.InterruptedRunException}.
+   */
+  default void onInterrupted(Path file, long step) {
+  }
 }

@@ -35,7 +35,10 @@ import java.util.Map;
  * Running again into a directory with a checkpoint resumes it: the position, the rows, the diagnostics of the
  * unfinished period and the trainer's state come back, and the run ends with exactly the rows of an uninterrupted
  * run (the {@code seconds} column aside), whenever it was stopped ({@code kill -9} included: the checkpoint is
- * replaced atomically). A checkpoint of another task, method or result-affecting setting is refused with a
+ * replaced atomically). When the JVM shuts down during a run (Ctrl-C, SIGTERM; not {@code kill -9}) the run
+ * saves its position after the step under way and ends (its shutdown hook waits up to
+ * {@value #SHUTDOWN_WAIT_SECONDS} s for that), so nothing done is lost. A checkpoint of another task, method or
+ * result-affecting setting is refused with a
  * {@link CheckpointException} naming both. A finished run returns its summary without training.
  *
  * <p>Diagnostics columns (k losses, loss 0 the main one; means over the period's steps, NaN where undefined or
@@ -52,6 +55,8 @@ public final class RunLoop {
   public static final Setting DIAGNOSTICS = Setting.flag("diagnostics", true,
       "record cos(g_main, g_aux), the EMA's staleness, r, |d|, the orthogonality error per evaluation")
       .operational();
+  /** How long the shutdown hook of a run waits for the run to save its position. */
+  public static final int SHUTDOWN_WAIT_SECONDS = 60;
   /** The run directory's files. */
   public static final String CHECKPOINT = "checkpoint.bin";
   public static final String METRICS = "metrics.csv";
@@ -159,15 +164,24 @@ public final class RunLoop {
       out.onStart(step, plan.totalSteps());
       if (rows.isEmpty() && step == 0 && plan.evaluateAtStart()) {
         rows.add(evaluate(trainer, 0, 0, meter, prior + elapsed(t0), out)); // no steps yet: NaN diagnostics
+        writeMetrics(runDir, rows, columns);
       }
+      Stop stop = new Stop();
+      Thread hook = new Thread(stop::awaitSaved, "scalpel-run-shutdown");
+      boolean hooked = addHook(hook);
       try {
         train(trainer, plan, meter, rows, columns, epoch, batch, step, prior, t0, runDir, identity,
-            checkpointEvery, out);
+            checkpointEvery, out, stop);
       } catch (Exception | Error e) {
-        if (!rows.isEmpty()) {
+        if (!rows.isEmpty() && !(e instanceof InterruptedRunException)) {
           writeMetrics(runDir, rows, columns); // what the run saw until it failed (a divergence, a bad gradient)
         }
         throw e;
+      } finally {
+        stop.saved.countDown(); // whatever happened, the hook need not wait any longer
+        if (hooked) {
+          removeHook(hook);
+        }
       }
       if (rows.isEmpty()) {
         throw new IllegalStateException("task " + task.name() + " finished without an evaluation");
@@ -190,7 +204,7 @@ public final class RunLoop {
   /** The steps from the position (epoch, batch, step) to the end, with evaluations and checkpoints. */
   private void train(Trainer trainer, Schedule plan, DiagnosticsMeter meter, List<Map<String, Double>> rows,
       List<String> columns, int epoch, int batch, long step, double prior, long t0, Path runDir, String identity,
-      int checkpointEvery, RunListener out) throws Exception {
+      int checkpointEvery, RunListener out, Stop stop) throws Exception {
     Path checkpoint = runDir.resolve(CHECKPOINT);
     long total = plan.totalSteps();
     long lastSave = System.nanoTime();
@@ -209,7 +223,8 @@ public final class RunLoop {
         boolean last = step == total;
         boolean due = checkpointEvery > 0 && step % checkpointEvery == 0;
         boolean timely = evaluated && (System.nanoTime() - lastSave) / 1e9 >= checkpointSeconds;
-        if (last || due || timely) {
+        boolean stopping = stop.requested && !last;
+        if (last || due || timely || stopping) {
           int nextEpoch = epochEnd ? epoch + 1 : epoch;
           int nextBatch = epochEnd ? 0 : batch + 1;
           save(trainer, checkpoint, identity, nextEpoch, nextBatch, step, prior + elapsed(t0), rows, columns,
@@ -217,8 +232,56 @@ public final class RunLoop {
           writeMetrics(runDir, rows, columns);
           lastSave = System.nanoTime();
           out.onCheckpoint(checkpoint, step);
+          if (stopping) {
+            out.onInterrupted(checkpoint, step);
+            stop.saved.countDown();
+            throw new InterruptedRunException(runDir, step);
+          }
         }
       }
+    }
+  }
+
+  /** Thrown when a run saved its position and stopped because the JVM is shutting down. */
+  public static final class InterruptedRunException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InterruptedRunException(Path runDir, long step) {
+      super("interrupted after step " + step + "; saved in " + runDir.resolve(CHECKPOINT)
+          + ": run the same command again to resume");
+    }
+  }
+
+  /** A run's stop request (set by its shutdown hook) and the signal that the run has saved and stopped. */
+  private static final class Stop {
+    volatile boolean requested;
+    final java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
+
+    /** The shutdown hook: asks the training thread to save after its current step, and waits for it. */
+    void awaitSaved() {
+      requested = true;
+      try {
+        saved.await(SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static boolean addHook(Thread hook) {
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException shuttingDown) {
+      return false;
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is already stopping: the hook has run or is running
     }
   }
 

@@ -68,4 +68,10 @@ public final class ProgressListener implements RunListener {
       progress.message("checkpoint: step " + step + " → " + file);
     }
   }
+
+  @Override
+  public void onInterrupted(Path file, long step) {
+    progress.message("interrupted: saved the run after step " + step + " to " + file
+        + "; run the same command again to resume");
+  }
 }

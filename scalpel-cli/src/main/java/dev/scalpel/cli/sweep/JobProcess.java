@@ -1,6 +1,7 @@
 package dev.scalpel.cli.sweep;
 
 import dev.scalpel.cli.io.RunProgress;
+import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.RunResult;
 import dev.scalpel.experiments.io.AtomicFiles;
 import dev.scalpel.experiments.io.Csv;
@@ -78,7 +79,14 @@ public final class JobProcess {
     Files.deleteIfExists(dir.resolve(RESULT));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("job.log").toFile());
     Process p = pb.start();
-    Thread killer = new Thread(p::destroy);
+    Thread killer = new Thread(() -> { // SIGTERM: the run saves its position and ends; wait for it
+      p.destroy();
+      try {
+        p.waitFor(RunLoop.SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(killer);
     String error = null;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

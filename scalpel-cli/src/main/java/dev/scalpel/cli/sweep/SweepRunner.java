@@ -244,6 +244,18 @@ public final class SweepRunner {
     return rows;
   }
 
+  /** Whether the JVM is shutting down (a hook can no longer be added then). */
+  static boolean shuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+
   /** Runs one pending run; a failure inside it becomes a failed row (NaN metrics, the message as status). */
   private Row runOne(Pending p, Progress progress) throws IOException {
     GradientSurgery m = p.method();
@@ -259,7 +271,12 @@ public final class SweepRunner {
           : RunLoop.of(task, runSettings).run(m, p.dir(), new ProgressListener(run, false));
       run.end(String.format(Locale.ROOT, "main %.4g, aux %.4g (%.1fs)", r.mainLoss(), r.auxLoss(), r.seconds()));
       return new Row(m.toString(), label, p.lambda(), seedText, p.variant().grid(), r, "ok", p.dir());
+    } catch (RunLoop.InterruptedRunException e) {
+      throw e; // saved by its run: not a failure, and the sweep stops with the process
     } catch (Exception e) {
+      if (shuttingDown()) { // a run's process stopped by the same Ctrl-C: it saved itself; nothing to record
+        throw new IllegalStateException("stopped: the process is shutting down", e);
+      }
       Map<String, Double> nan = new LinkedHashMap<>();
       for (String c : task.metricColumns()) {
         nan.put(c, Double.NaN);
