@@ -103,13 +103,44 @@ public final class KLossStep implements AutoCloseable {
 
   /** One whole step: {@link #gradients}, {@link #aggregate}, {@link #apply}. */
   public KStepResult step(Losses autograd, AnalyticLoss... analytic) {
-    Gradients g = gradients(autograd, analytic);
+    return finish(gradients(autograd, analytic));
+  }
+
+  /**
+   * Phases 2 and 3 and the step count: {@link #aggregate}, then {@link #apply} unless the surgery skipped the step —
+   * what {@link #step} does after {@link #gradients}. For gradients filled by the caller (see
+   * {@link #emptyGradients}) this is the rest of a whole step, counted like one.
+   */
+  public KStepResult finish(Gradients g) {
     boolean skipped = !aggregate(g);
     if (!skipped) {
       apply(g);
     }
     steps++;
     return new KStepResult(steps, g.losses, skipped, state == null ? Double.NaN : state.lastRatio());
+  }
+
+  /**
+   * Phase 1 for gradients computed elsewhere — on data-parallel workers, or over micro-batches — : this step's
+   * buffer for {@code k} losses, every gradient and loss value zero, for the caller to fill (e.g. with the mean of
+   * the workers' gradients) before {@link #finish} or {@link #aggregate}. The same buffer {@link #gradients}
+   * returns; the sizes are {@link #sizes()}.
+   *
+   * @throws IllegalArgumentException when k is below 1, or differs from the losses the step was started with
+   */
+  public Gradients emptyGradients(int k) {
+    checkOpen();
+    if (k < 1) {
+      throw new IllegalArgumentException("losses (" + k + ") must be >= 1");
+    }
+    Gradients g = buffers(k);
+    for (float[][] loss : g.values) {
+      zero(loss);
+    }
+    java.util.Arrays.fill(g.losses, 0);
+    g.aggregated = false;
+    g.skipped = false;
+    return g;
   }
 
   /**

@@ -253,6 +253,55 @@ class KLossStepTest {
     }
   }
 
+  /**
+   * Gradients computed elsewhere (another step object with the same parameters, as a data-parallel worker does),
+   * copied into {@code emptyGradients} and finished, move the parameters exactly as {@code step} does, and count
+   * as a step.
+   */
+  @Test
+  void gradientsFromElsewhereFinishLikeAStep() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Model d = model(m);
+      Model w = model(m);
+      Model r = model(m);
+      try (KLossStep driver = step(d); KLossStep worker = step(w); KLossStep reference = step(r)) {
+        reference.setParameterValues(driver.parameterValues());
+        for (int s = 0; s < 4; s++) {
+          float[] x = randoms(rnd, B * IN);
+          float[] y1 = randoms(rnd, B * OUT);
+          float[] y2 = randoms(rnd, B * OUT);
+          worker.setParameterValues(driver.parameterValues());
+          Gradients gw = worker.gradients(shared(w, worker, x, y1, y2));
+          Gradients g = driver.emptyGradients(2);
+          for (int i = 0; i < 2; i++) {
+            for (int t = 0; t < 6; t++) {
+              assertEquals(0f, g.values()[i][t][0]);
+              System.arraycopy(gw.values()[i][t], 0, g.values()[i][t], 0, gw.values()[i][t].length);
+            }
+            g.setLoss(i, gw.loss(i));
+          }
+          KStepResult fromWorker = driver.finish(g);
+          KStepResult here = reference.step(shared(r, reference, x, y1, y2));
+          assertEquals(s + 1, fromWorker.step());
+          assertEquals(here.step(), fromWorker.step());
+          assertArrayEquals(here.losses(), fromWorker.losses());
+          float[][] pd = driver.parameterValues();
+          float[][] pr = reference.parameterValues();
+          for (int t = 0; t < 6; t++) {
+            assertArrayEquals(pr[t], pd[t], 0f, "step " + s + ", tensor " + t);
+          }
+        }
+        assertThrows(IllegalArgumentException.class, () -> driver.emptyGradients(3));
+      }
+    }
+  }
+
+  private static KLossStep step(Model md) {
+    return KLossStep.builder(md.params()).surgery(GradientSurgery.parse("bloop:lambda=0.5,ema=0.3"))
+        .optimiser(Sgd.builder().learningRate(0.1).momentum(0.9).build()).build();
+  }
+
   @Test
   void resumesBitForBit() {
     SplittableRandom rnd = new SplittableRandom(4);

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.djl.KLossStep;
+import dev.scalpel.djl.Gradients;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.experiments.Classification;
+import dev.scalpel.experiments.DataParallelTrainer;
 import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.Schedule;
@@ -55,6 +57,8 @@ public final class LmTask implements Task {
     List<Setting> s = TextTrainer.commonSettings(2e-3, " (the paper's)", "windows",
         List.of(Setting.integer("context", 64, 2, "bytes of context (the window is one byte longer)").atMost(512)),
         "decoder blocks", "windows", 0.1, "each corpus's 2 KB blocks");
+    s.add(Setting.integer("micro_batches", 1, 1,
+        "micro-batches per step, each windows batch_size/micro_batches (data parallelism; 1: one batch)").atMost(1024));
     s.add(Setting.integer("eval_windows", 256, 1,
         "windows per corpus and split at each evaluation (at most all non-overlapping ones)"));
     s.add(Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
@@ -66,6 +70,10 @@ public final class LmTask implements Task {
   @Override
   public TaskSettings settings(Map<String, String> given) {
     TaskSettings s = Task.super.settings(given);
+    if (s.intValue("batch_size") % s.intValue("micro_batches") != 0) {
+      throw new IllegalArgumentException("micro_batches (" + s.intValue("micro_batches") + ") must divide batch_size ("
+          + s.intValue("batch_size") + ")");
+    }
     ByteDecoder.check(s.intValue("context"), s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
         s.intValue("hidden"));
     return s;
@@ -119,7 +127,7 @@ public final class LmTask implements Task {
     return m;
   }
 
-  private static final class LmTrainer extends TextTrainer {
+  private static final class LmTrainer extends TextTrainer implements DataParallelTrainer {
     private final ByteCorpus[] corpora;
     private final byte[][][] evalWindows; // [main held-out, main train, aux held-out, aux train]
     private final ByteDecoder net;
@@ -129,6 +137,10 @@ public final class LmTask implements Task {
     private final int[][] inputs = new int[2][];
     private final long[][] targets = new long[2][];
     private final Losses losses;
+    private final int micro;
+    private final int[][] microInputs = new int[2][];
+    private final long[][] microTargets = new long[2][];
+    private final Losses microLosses;
 
     LmTrainer(GradientSurgery method, TaskSettings s, ByteCorpus[] corpora) {
       super(summaryColumns(false));
@@ -157,13 +169,25 @@ public final class LmTask implements Task {
         inputs[k] = new int[batch * t];
         targets[k] = new long[batch * t];
       }
+      this.micro = s.intValue("micro_batches");
+      int rows = batch / micro;
+      for (int k = 0; k < 2; k++) {
+        microInputs[k] = new int[rows * t];
+        microTargets[k] = new long[rows * t];
+      }
+      this.losses = losses(inputs, targets, batch);
+      this.microLosses = losses(microInputs, microTargets, rows);
+    }
+
+    /** Next-byte cross-entropy (nats) of both corpora's {@code rows} windows in {@code ids}/{@code next}. */
+    private Losses losses(int[][] ids, long[][] next, int rows) {
       Loss ce = Loss.softmaxCrossEntropyLoss();
-      this.losses = m -> {
+      return m -> {
         NDList out = new NDList();
         for (int k = 0; k < 2; k++) {
-          NDArray ids = m.create(inputs[k], new Shape(batch, t));
-          NDArray logits = net.forward(step.parameterStore(), ids, true).reshape(batch * t, ByteDecoder.VOCAB);
-          out.add(ce.evaluate(new NDList(m.create(targets[k])), new NDList(logits)));
+          NDArray x = m.create(ids[k], new Shape(rows, t));
+          NDArray logits = net.forward(step.parameterStore(), x, true).reshape(rows * t, ByteDecoder.VOCAB);
+          out.add(ce.evaluate(new NDList(m.create(next[k])), new NDList(logits)));
         }
         return out;
       };
@@ -180,13 +204,79 @@ public final class LmTask implements Task {
     }
 
     @Override
-    public double[] step(int epoch, int b) {
+    public double[] step(int epoch, int b) throws Exception {
+      if (micro > 1) {
+        return DataParallelTrainer.stepInProcess(this, epoch, b);
+      }
+      sample(epoch, b);
+      KStepResult r = step.step(losses);
+      return bits(r.losses());
+    }
+
+    /** The step's windows of both corpora: a function of the seed and the step's index. */
+    private void sample(int epoch, int b) {
       long index = (long) epoch * schedule.stepsPerEpoch() + b;
       for (int k = 0; k < 2; k++) {
         corpora[k].sample(index, k, batch, inputs[k], targets[k]);
       }
-      KStepResult r = step.step(losses);
-      return bits(r.losses());
+    }
+
+    @Override
+    public int microBatches() {
+      return micro;
+    }
+
+    @Override
+    public int losses() {
+      return 2;
+    }
+
+    @Override
+    public int[] sizes() {
+      return step.sizes();
+    }
+
+    @Override
+    public float[][] parameterValues() {
+      return step.parameterValues();
+    }
+
+    @Override
+    public void setParameterValues(float[][] values) {
+      step.setParameterValues(values);
+    }
+
+    /** Micro-batch m: windows m·B/M … (m+1)·B/M − 1 of the step's draw, for both corpora. */
+    @Override
+    public double[] microGradients(int epoch, int b, int m, float[][][] out) {
+      if (m < 0 || m >= micro) {
+        throw new IllegalArgumentException("micro-batch (" + m + ") must be in [0, " + micro + ")");
+      }
+      sample(epoch, b);
+      int n = microInputs[0].length;
+      for (int k = 0; k < 2; k++) {
+        System.arraycopy(inputs[k], m * n, microInputs[k], 0, n);
+        System.arraycopy(targets[k], m * n, microTargets[k], 0, n);
+      }
+      Gradients g = step.gradients(microLosses);
+      for (int i = 0; i < 2; i++) {
+        for (int tensor = 0; tensor < out[i].length; tensor++) {
+          System.arraycopy(g.values()[i][tensor], 0, out[i][tensor], 0, out[i][tensor].length);
+        }
+      }
+      return g.lossValues();
+    }
+
+    @Override
+    public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
+      Gradients g = step.emptyGradients(2);
+      for (int i = 0; i < 2; i++) {
+        for (int tensor = 0; tensor < meanGradients[i].length; tensor++) {
+          System.arraycopy(meanGradients[i][tensor], 0, g.values()[i][tensor], 0, meanGradients[i][tensor].length);
+        }
+        g.setLoss(i, meanLosses[i]);
+      }
+      return bits(step.finish(g).losses());
     }
 
     @Override
