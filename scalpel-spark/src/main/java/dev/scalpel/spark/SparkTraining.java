@@ -52,6 +52,38 @@ public final class SparkTraining {
     return new JavaSparkContext(conf);
   }
 
+  /** The JVM options executors need: Spark's module opens, DJL's native access, the Vector API, one torch thread. */
+  public static final String EXECUTOR_JAVA_OPTIONS = "--add-modules jdk.incubator.vector "
+      + "--enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED "
+      + "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED "
+      + "--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED "
+      + "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED "
+      + "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
+      + "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED "
+      + "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED "
+      + "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED "
+      + "-Dio.netty.tryReflectionSetAccessible=true -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 "
+      + "-Dai.djl.pytorch.num_interop_threads=1";
+
+  /**
+   * A context on a Spark cluster ({@code master}, e.g. {@code spark://127.0.0.1:7077}) with {@code executors}
+   * executors of one core each (DJL computes one gradient at a time per JVM: parallelism is one executor JVM per
+   * core), the executors started with {@link #EXECUTOR_JAVA_OPTIONS}. The cluster's workers must have Scalpel's
+   * and Spark's jars (its SPARK_HOME's jars/, or spark-submit's application jar).
+   */
+  public static JavaSparkContext cluster(String master, int executors, String executorMemory) {
+    if (executors < 1) {
+      throw new IllegalArgumentException("executors (" + executors + ") must be >= 1");
+    }
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("scalpel")
+        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.ui.enabled", "false").set("spark.executor.cores", "1")
+        .set("spark.cores.max", Integer.toString(executors)).set("spark.executor.memory", executorMemory)
+        .set("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
+        .set("spark.default.parallelism", Integer.toString(executors));
+    return new JavaSparkContext(conf);
+  }
+
   /**
    * Trains (or resumes) one run of {@code task} with {@code settings} (as for {@code --set}) and {@code method} into
    * {@code runDir}, the steps' gradients computed by the executors of {@code sc}.

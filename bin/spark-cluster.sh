@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# A real Spark standalone cluster on loopback, from the Maven artifacts (no Spark distribution needed):
+#   bin/spark-cluster.sh start [WORKERS]   a master and WORKERS workers (default 2) of one core each; prints the URL
+#   bin/spark-cluster.sh stop              stops them
+#   bin/spark-cluster.sh status            the master's view (JSON)
+# Each daemon is a JVM of its own; executors are started by the workers. SPARK_HOME is a directory of links to
+# scalpel-spark's jar and its dependencies (Spark's workers look for jars/ there). State, logs and the executors'
+# work directories: $SCALPEL_SPARK_DIR (default /tmp/scalpel-spark-cluster). Ports: $SCALPEL_SPARK_PORT (7177) and
+# the web UIs from $SCALPEL_SPARK_UI_PORT (18180).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bin/env.sh"
+DIR="${SCALPEL_SPARK_DIR:-/tmp/scalpel-spark-cluster}"
+PORT="${SCALPEL_SPARK_PORT:-7177}"
+UI="${SCALPEL_SPARK_UI_PORT:-18180}"
+URL="spark://127.0.0.1:$PORT"
+OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+ --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+ --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+ --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+ --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+ --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+ --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
+ --enable-native-access=ALL-UNNAMED"
+
+stop() {
+  for f in "$DIR"/*.pid; do
+    [ -e "$f" ] || continue
+    kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
+
+alive() {
+  curl -s "http://127.0.0.1:$UI/json/" 2>/dev/null | sed -n 's/.*"aliveworkers" : \([0-9]*\).*/\1/p'
+}
+
+case "${1:-}" in
+  start)
+    workers="${2:-2}"
+    scalpel_find_java || exit 1
+    scalpel_find_maven || exit 1
+    stop
+    mkdir -p "$DIR/home/jars" "$DIR/home/conf"
+    echo "spark-cluster: building scalpel-spark and its classpath ..." >&2
+    (cd "$ROOT" && "$MVN" -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install \
+      -pl scalpel-spark -am) >&2
+    (cd "$ROOT" && "$MVN" -q -B -f scalpel-spark/pom.xml dependency:build-classpath \
+      -Dmdep.outputFile="$DIR/classpath.txt") >&2
+    rm -f "$DIR/home/jars/"*
+    for j in $(tr ':' ' ' < "$DIR/classpath.txt") "$ROOT/scalpel-spark/target/scalpel-spark-0.1.0-SNAPSHOT.jar"; do
+      ln -s "$j" "$DIR/home/jars/"
+    done
+    cp "$ROOT/scalpel-spark/src/test/resources/log4j2-test.properties" "$DIR/home/conf/log4j2.properties"
+    export SPARK_HOME="$DIR/home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
+    cp_="$DIR/home/conf:$DIR/home/jars/*"
+    # shellcheck disable=SC2086
+    nohup "$JAVA" $OPENS -Xmx512m -cp "$cp_" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+      --port "$PORT" --webui-port "$UI" > "$DIR/master.log" 2>&1 &
+    echo $! > "$DIR/master.pid"
+    for w in $(seq 1 "$workers"); do
+      # shellcheck disable=SC2086
+      nohup "$JAVA" $OPENS -Xmx512m -cp "$cp_" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+        --cores 1 --memory 2g --work-dir "$DIR/work" --webui-port $((UI + w)) "$URL" > "$DIR/worker$w.log" 2>&1 &
+      echo $! > "$DIR/worker$w.pid"
+    done
+    for _ in $(seq 1 120); do
+      if [ "$(alive)" = "$workers" ]; then
+        echo "$URL"
+        exit 0
+      fi
+      sleep 1
+    done
+    echo "spark-cluster: $workers worker(s) did not register within 120 s; logs in $DIR" >&2
+    stop
+    exit 1
+    ;;
+  stop) stop ;;
+  status) curl -s "http://127.0.0.1:$UI/json/" ;;
+  *) echo "usage: bin/spark-cluster.sh start [WORKERS] | stop | status" >&2; exit 2 ;;
+esac
