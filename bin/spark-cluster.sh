@@ -31,8 +31,16 @@ stop() {
   done
 }
 
+master_json() {
+  if command -v curl > /dev/null; then
+    curl -s "http://127.0.0.1:$UI/json/" 2>/dev/null || true
+  else
+    python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$UI/json/').read().decode())" 2>/dev/null || true
+  fi
+}
+
 alive() {
-  curl -s "http://127.0.0.1:$UI/json/" 2>/dev/null | sed -n 's/.*"aliveworkers" : \([0-9]*\).*/\1/p'
+  master_json | sed -n 's/.*"aliveworkers" : \([0-9]*\).*/\1/p'
 }
 
 case "${1:-}" in
@@ -76,6 +84,6 @@ case "${1:-}" in
     exit 1
     ;;
   stop) stop ;;
-  status) curl -s "http://127.0.0.1:$UI/json/" ;;
+  status) master_json ;;
   *) echo "usage: bin/spark-cluster.sh start [WORKERS] | stop | status" >&2; exit 2 ;;
 esac
