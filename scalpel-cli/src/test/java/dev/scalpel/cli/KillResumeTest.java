@@ -32,12 +32,7 @@ class KillResumeTest {
   @Test
   void killedWithSigkillAndResumedEqualsUninterrupted() throws Exception {
     Path cut = tmp.resolve("cut");
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
-        System.getProperty("java.class.path"), "dev.scalpel.cli.Main", "train"));
-    cmd.addAll(List.of(RUN));
-    cmd.addAll(List.of("--out", cut.toString()));
-    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p = train(cut);
     CompletableFuture<String> checkpoint = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -79,12 +74,7 @@ class KillResumeTest {
   @Test
   void stoppedWithSigtermSavesWhereItWasAndResumes() throws Exception {
     Path cut = tmp.resolve("term");
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
-        System.getProperty("java.class.path"), "dev.scalpel.cli.Main", "train"));
-    cmd.addAll(List.of(RUN));
-    cmd.addAll(List.of("--out", cut.toString()));
-    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p = train(cut);
     CompletableFuture<String> interrupted = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;
@@ -123,6 +113,16 @@ class KillResumeTest {
     assertEquals(0, cl.execute(args.toArray(String[]::new)));
     assertEquals(withoutSeconds(full.resolve("metrics.csv")), withoutSeconds(cut.resolve("metrics.csv")));
     assertEquals(withoutSeconds(full.resolve("result.csv")), withoutSeconds(cut.resolve("result.csv")));
+  }
+
+  /** {@code scalpel train RUN --out dir} in a child JVM, its stdout discarded, its stderr to read. */
+  static Process train(Path dir) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
+        System.getProperty("java.class.path"), "dev.scalpel.cli.Main", "train"));
+    cmd.addAll(List.of(RUN));
+    cmd.addAll(List.of("--out", dir.toString()));
+    return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   /** The lines of a CSV whose last column is the wall time, without it. */
