@@ -46,6 +46,15 @@ alive() {
 case "${1:-}" in
   start)
     workers="${2:-2}"
+    if ! [[ "$workers" =~ ^[1-9][0-9]*$ ]]; then
+      echo "spark-cluster: WORKERS ($workers) must be an integer >= 1" >&2
+      exit 2
+    fi
+    if [ -n "$(master_json)" ] || (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+      echo "spark-cluster: port $PORT or $UI is in use (another cluster?); stop it, or choose others with" \
+        "SCALPEL_SPARK_PORT and SCALPEL_SPARK_UI_PORT" >&2
+      exit 1
+    fi
     scalpel_find_java || exit 1
     scalpel_find_maven || exit 1
     stop
@@ -63,12 +72,12 @@ case "${1:-}" in
     export SPARK_HOME="$DIR/home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
     cp_="$DIR/home/conf:$DIR/home/jars/*"
     # shellcheck disable=SC2086
-    nohup "$JAVA" $OPENS -Xmx512m -cp "$cp_" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+    nohup "$JAVA" $OPENS -Dspark.port.maxRetries=0 -Xmx512m -cp "$cp_" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
       --port "$PORT" --webui-port "$UI" > "$DIR/master.log" 2>&1 &
     echo $! > "$DIR/master.pid"
     for w in $(seq 1 "$workers"); do
       # shellcheck disable=SC2086
-      nohup "$JAVA" $OPENS -Xmx512m -cp "$cp_" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+      nohup "$JAVA" $OPENS -Dspark.port.maxRetries=0 -Xmx512m -cp "$cp_" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
         --cores 1 --memory 2g --work-dir "$DIR/work" --webui-port $((UI + w)) "$URL" > "$DIR/worker$w.log" 2>&1 &
       echo $! > "$DIR/worker$w.pid"
     done
@@ -84,6 +93,13 @@ case "${1:-}" in
     exit 1
     ;;
   stop) stop ;;
-  status) master_json ;;
+  status)
+    json="$(master_json)"
+    if [ -z "$json" ]; then
+      echo "spark-cluster: no master answers at http://127.0.0.1:$UI" >&2
+      exit 1
+    fi
+    echo "$json"
+    ;;
   *) echo "usage: bin/spark-cluster.sh start [WORKERS] | stop | status" >&2; exit 2 ;;
 esac

@@ -44,6 +44,13 @@ public final class Main implements Runnable {
       if (parsed.originalArgs().contains("--verbose")) {
         ex.printStackTrace(line.getErr());
       }
+      if (ex instanceof dev.scalpel.experiments.RunLoop.InterruptedRunException) {
+        return 130; // the run said where it saved itself (its listener's "interrupted: …" line)
+      }
+      if (ex instanceof dev.scalpel.cli.sweep.SweepRunner.SweepInterruptedException) {
+        line.getErr().println("scalpel: " + ex.getMessage());
+        return 130;
+      }
       if (ex instanceof IllegalArgumentException) {
         line.getErr().println("scalpel: " + ex.getMessage());
         return 2;

@@ -78,16 +78,36 @@ public final class JobProcess {
     settings.forEach((k, v) -> cmd.add("--set=" + k + "=" + v));
     Files.deleteIfExists(dir.resolve(RESULT));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("job.log").toFile());
-    Process p = pb.start();
+    Process[] child = new Process[1];
+    boolean[] stopped = new boolean[1];
     Thread killer = new Thread(() -> { // SIGTERM: the run saves its position and ends; wait for it
-      p.destroy();
-      try {
-        p.waitFor(RunLoop.SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Process c;
+      synchronized (child) {
+        c = child[0];
+        stopped[0] = true; // nothing starts after this point
+      }
+      if (c != null) {
+        c.destroy();
+        try {
+          c.waitFor(RunLoop.SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     });
-    Runtime.getRuntime().addShutdownHook(killer);
+    try {
+      Runtime.getRuntime().addShutdownHook(killer); // before the child exists: no child outlives the sweep
+    } catch (IllegalStateException shuttingDown) {
+      throw new SweepRunner.SweepInterruptedException();
+    }
+    Process p;
+    synchronized (child) {
+      if (stopped[0]) {
+        throw new SweepRunner.SweepInterruptedException();
+      }
+      p = pb.start();
+      child[0] = p;
+    }
     String error = null;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {

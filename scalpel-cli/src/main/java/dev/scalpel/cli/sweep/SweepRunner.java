@@ -227,6 +227,10 @@ public final class SweepRunner {
             if (e.getCause() instanceof IOException io) {
               throw io;
             }
+            if (e.getCause() instanceof SweepInterruptedException
+                || e.getCause() instanceof RunLoop.InterruptedRunException) {
+              throw new SweepInterruptedException();
+            }
             throw new IllegalStateException(e.getCause());
           }
         }
@@ -244,6 +248,15 @@ public final class SweepRunner {
     return rows;
   }
 
+  /** The sweep stopped because its process is shutting down (Ctrl-C, kill); its runs saved themselves. */
+  public static final class SweepInterruptedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SweepInterruptedException() {
+      super("interrupted: the runs under way saved themselves; run the same command again to resume");
+    }
+  }
+
   /** Whether the JVM is shutting down (a hook can no longer be added then). */
   static boolean shuttingDown() {
     Thread probe = new Thread(() -> { });
@@ -258,6 +271,9 @@ public final class SweepRunner {
 
   /** Runs one pending run; a failure inside it becomes a failed row (NaN metrics, the message as status). */
   private Row runOne(Pending p, Progress progress) throws IOException {
+    if (shuttingDown()) { // Ctrl-C: start nothing new
+      throw new SweepInterruptedException();
+    }
     GradientSurgery m = p.method();
     String seedText = p.seed() == null ? "" : Long.toString(p.seed());
     TaskSettings runSettings = p.seed() == null ? p.variant().settings()
@@ -275,7 +291,7 @@ public final class SweepRunner {
       throw e; // saved by its run: not a failure, and the sweep stops with the process
     } catch (Exception e) {
       if (shuttingDown()) { // a run's process stopped by the same Ctrl-C: it saved itself; nothing to record
-        throw new IllegalStateException("stopped: the process is shutting down", e);
+        throw new SweepInterruptedException();
       }
       Map<String, Double> nan = new LinkedHashMap<>();
       for (String c : task.metricColumns()) {
