@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gathers the smooth-MNIST paper-protocol runs (three single-seed sweeps, seed 2 split over two directories, and
+# Gathers the smooth-MNIST paper-protocol runs (three single-seed sweeps, seed 2 split over up to three directories, and
 # Bloop's extension over seeds) into one sweep directory over seeds, then writes its statistics, plots and report
 # without redoing any run. Run from the repository root when every run is finished:
 #   docs/results/gather_paper.sh [OUT]          (default runs/smooth-mnist-paper-3seeds)
@@ -7,7 +7,8 @@ set -euo pipefail
 OUT="${1:-runs/smooth-mnist-paper-3seeds}"
 python3 docs/results/import_results.py "$OUT" \
   0=runs/smooth-mnist-paper-seed0/results.csv 1=runs/smooth-mnist-paper-seed1/results.csv \
-  2=runs/smooth-mnist-paper-seed2a/results.csv 2=runs/smooth-mnist-paper-seed2b/results.csv
+  2=runs/smooth-mnist-paper-seed2a/results.csv 2=runs/smooth-mnist-paper-seed2b/results.csv \
+  $( [ -f runs/smooth-mnist-paper-seed2c/results.csv ] && echo 2=runs/smooth-mnist-paper-seed2c/results.csv )
 # the extension is a sweep over seeds already: its run directories have the names a --seeds sweep uses
 for d in runs/smooth-mnist-paper-ext/runs/*; do
   [ -f "$d/result.csv" ] && cp -r "$d" "$OUT/runs/"
