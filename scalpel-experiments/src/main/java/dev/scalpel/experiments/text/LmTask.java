@@ -141,6 +141,7 @@ public final class LmTask implements Task {
     private final int[][] microInputs = new int[2][];
     private final long[][] microTargets = new long[2][];
     private final Losses microLosses;
+    private long sampled = -1; // the step whose windows inputs/targets hold
 
     LmTrainer(GradientSurgery method, TaskSettings s, ByteCorpus[] corpora) {
       super(summaryColumns(false));
@@ -213,9 +214,13 @@ public final class LmTask implements Task {
       return bits(r.losses());
     }
 
-    /** The step's windows of both corpora: a function of the seed and the step's index. */
+    /** The step's windows of both corpora: a function of the seed and the step's index (drawn once per step). */
     private void sample(int epoch, int b) {
       long index = (long) epoch * schedule.stepsPerEpoch() + b;
+      if (index == sampled) { // the step's other micro-batches: the same draw
+        return;
+      }
+      sampled = index;
       for (int k = 0; k < 2; k++) {
         corpora[k].sample(index, k, batch, inputs[k], targets[k]);
       }
