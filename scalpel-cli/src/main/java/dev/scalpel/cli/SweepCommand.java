@@ -74,7 +74,8 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--hv-ref", paramLabel = "X,Y",
       description = "the hypervolume's reference point in the space of the task's first plot (e.g. log10 main "
-          + "loss, aux loss), so that two sweeps compare; default: derived from this sweep's runs and recorded")
+          + "loss, aux loss), so that two sweeps compare; also plots the region it bounds alone (pareto_hv.png); "
+          + "default: derived from this sweep's runs and recorded")
   String hvRef;
 
   /** Parses --seeds. */

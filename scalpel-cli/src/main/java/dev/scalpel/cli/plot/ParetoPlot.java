@@ -26,8 +26,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * by λ, each method with its own colour, marker and dash, earlier lines drawn wider so that identical curves stay
  * visible; the non-dominated front of all the points as a grey staircase beneath; the first and last λ of each
  * line written beside it; standard deviations over seeds as error bars when given. A log axis is used only when
- * asked for and the values span at least two decades and are all positive (otherwise linear, said in the axis
- * title); points that cannot be drawn (non-finite, or ≤ 0 on a log axis) are counted in the caption.
+ * asked for and readable: two powers of ten or more within the range of the positive values, so two labels or
+ * more (otherwise linear, said in the axis title); points that cannot be drawn (non-finite, or ≤ 0 on a log axis) are counted in the caption.
  */
 public final class ParetoPlot {
   static final int WIDTH = 1000;
@@ -67,18 +67,67 @@ public final class ParetoPlot {
   private ParetoPlot() {
   }
 
+  /**
+   * A region of the plane to show alone: the points with x ≤ {@code xLimit} (x ≥ it when higher x is better) and
+   * y ≤ {@code yLimit}, in the plot's units (not log10) — e.g. the region a hypervolume's reference point bounds.
+   *
+   * @param name what the region is, for the caption (e.g. "hypervolume region")
+   */
+  public record Window(String name, double xLimit, double yLimit) {
+  }
+
   /** Writes {@code dir/name.png} and {@code dir/name.svg}. */
   public static void write(Path dir, String name, Labels labels, List<Series> series) throws IOException {
-    XYChart c = chart(labels, series);
+    write(dir, name, labels, series, null);
+  }
+
+  /**
+   * Writes {@code dir/name.png} and {@code dir/name.svg} showing only the points inside {@code window} (null: all),
+   * the axes ending at the window's limits and the caption counting the points left outside.
+   */
+  public static void write(Path dir, String name, Labels labels, List<Series> series, Window window)
+      throws IOException {
+    XYChart c = window == null ? chart(labels, series) : windowed(labels, series, window);
     AtomicFiles.write(dir.resolve(name + ".png"), BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG));
     ByteArrayOutputStream svg = new ByteArrayOutputStream();
     VectorGraphicsEncoder.saveVectorGraphic(c, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     AtomicFiles.write(dir.resolve(name + ".svg"), svg.toByteArray());
   }
 
+  static XYChart windowed(Labels labels, List<Series> series, Window w) {
+    List<Series> inside = new ArrayList<>();
+    int outside = 0;
+    for (Series s : series) {
+      List<Point> keep = new ArrayList<>();
+      for (Point p : s.points()) {
+        boolean in = (labels.xHigherIsBetter() ? p.x() >= w.xLimit() : p.x() <= w.xLimit()) && p.y() <= w.yLimit();
+        if (in) {
+          keep.add(p);
+        } else if (Double.isFinite(p.x()) && Double.isFinite(p.y())) {
+          outside++;
+        }
+      }
+      inside.add(new Series(s.label(), keep));
+    }
+    XYChart c = chart(labels, inside, w, String.format(Locale.ROOT, "%s x %s %s, y ≤ %s%s", w.name(),
+        labels.xHigherIsBetter() ? "≥" : "≤", fmt(w.xLimit()), fmt(w.yLimit()),
+        outside > 0 ? "; " + outside + " point(s) outside not drawn" : ""));
+    if (labels.xHigherIsBetter()) {
+      c.getStyler().setXAxisMin(w.xLimit());
+    } else {
+      c.getStyler().setXAxisMax(w.xLimit());
+    }
+    c.getStyler().setYAxisMax(w.yLimit());
+    return c;
+  }
+
   static XYChart chart(Labels labels, List<Series> series) {
-    boolean xLog = labels.xLog() && spansDecade(series, true);
-    boolean yLog = labels.yLog() && spansDecade(series, false);
+    return chart(labels, series, null, null);
+  }
+
+  private static XYChart chart(Labels labels, List<Series> series, Window window, String note) {
+    boolean xLog = labels.xLog() && logAxisReadable(series, true, window == null ? Double.NaN : window.xLimit());
+    boolean yLog = labels.yLog() && logAxisReadable(series, false, window == null ? Double.NaN : window.yLimit());
     int dropped = 0;
     List<List<Point>> drawn = new ArrayList<>();
     List<SweepStatistics.Point> all = new ArrayList<>();
@@ -101,7 +150,8 @@ public final class ParetoPlot {
         + (sdBars ? "; bars: ±1 sd over seeds" : "") + (dropped > 0 ? "; " + dropped + " point(s) not drawn (non-finite"
         + (xLog || yLog ? " or ≤ 0 on a log axis" : "") + ")" : "");
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(labels.title() + " (" + caption + ")")
-        .xAxisTitle(labels.xLabel() + (xLog ? " (log)" : "")).yAxisTitle(labels.yLabel() + (yLog ? " (log)" : ""))
+        .xAxisTitle(labels.xLabel() + (xLog ? " (log)" : "") + (note == null ? "" : " — " + note))
+        .yAxisTitle(labels.yLabel() + (yLog ? " (log)" : ""))
         .build();
     org.knowm.xchart.style.XYStyler st = c.getStyler();
     c.getStyler().setXAxisLogarithmic(xLog);
@@ -176,9 +226,13 @@ public final class ParetoPlot {
     return new AnnotationText(" ".repeat(text.length() + 2) + text, p.x(), p.y(), false);
   }
 
-  private static boolean spansDecade(List<Series> series, boolean x) {
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
+  /**
+   * Whether a log axis is readable: all values positive and at least two powers of ten within their range (with
+   * {@code limit}, where the axis ends, if finite), so that it carries two labels or more.
+   */
+  private static boolean logAxisReadable(List<Series> series, boolean x, double limit) {
+    double lo = Double.isFinite(limit) && limit > 0 ? limit : Double.POSITIVE_INFINITY;
+    double hi = Double.isFinite(limit) && limit > 0 ? limit : Double.NEGATIVE_INFINITY;
     for (Series s : series) {
       for (Point p : s.points()) {
         double v = x ? p.x() : p.y();
@@ -188,7 +242,7 @@ public final class ParetoPlot {
         }
       }
     }
-    return hi >= 100 * lo; // two decades: a log axis labels only powers of ten, so less leaves one label or none
+    return lo <= hi && Math.floor(Math.log10(hi) + 1e-12) - Math.ceil(Math.log10(lo) - 1e-12) >= 1;
   }
 
   /** λ as short text: {@code 0.001}, {@code 0.316227766017}, {@code 10}. */

@@ -513,8 +513,16 @@ public final class SweepRunner {
       }));
       List<ParetoPlot.Series> series = new ArrayList<>();
       byLabel.forEach((label, pts) -> series.add(new ParetoPlot.Series(label, pts)));
-      ParetoPlot.write(out, spec.name(), new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(),
-          spec.yLabel(), spec.yLog(), spec.xHigherIsBetter()), series);
+      ParetoPlot.Labels labels = new ParetoPlot.Labels(spec.title(), spec.xLabel(), spec.xLog(), spec.yLabel(),
+          spec.yLog(), spec.xHigherIsBetter());
+      ParetoPlot.write(out, spec.name(), labels, series);
+      if (hvReference != null && spec.equals(task.plots().get(0))) {
+        // the region the hypervolume measures, alone: a collapsed run far outside it no longer squeezes the rest
+        double rx = spec.xHigherIsBetter() ? -hvReference.x() : hvReference.x();
+        double ry = hvReference.y();
+        ParetoPlot.write(out, spec.name() + "_hv", labels, series, new ParetoPlot.Window("hypervolume region",
+            spec.xLog() ? Math.pow(10, rx) : rx, spec.yLog() ? Math.pow(10, ry) : ry));
+      }
     }
   }
 }

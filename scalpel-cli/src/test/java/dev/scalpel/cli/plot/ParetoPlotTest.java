@@ -45,6 +45,14 @@ class ParetoPlotTest {
     assertTrue(c.getStyler().isXAxisLogarithmic(), "x spans two decades");
     assertFalse(c.getStyler().isYAxisLogarithmic(), "y spans less than a decade: linear, with readable ticks");
     assertEquals("aux", c.getYAxisTitle());
+    // 3..40 holds one power of ten (one label): linear; 3..100 holds two: log
+    assertFalse(ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(3, 1, 1), new Point(40, 2, 2)))))
+        .getStyler().isXAxisLogarithmic());
+    assertTrue(ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(3, 1, 1), new Point(100, 2, 2)))))
+        .getStyler().isXAxisLogarithmic());
+    // a window's limit is where the axis ends, so it counts: 0.003..0.045 up to 0.1 holds 0.01 and 0.1
+    assertTrue(ParetoPlot.windowed(LOG, List.of(new Series("m", List.of(new Point(0.003, 1, 1),
+        new Point(0.045, 2, 2)))), new ParetoPlot.Window("r", 0.1, 5)).getStyler().isXAxisLogarithmic());
   }
 
   @Test
@@ -52,5 +60,23 @@ class ParetoPlotTest {
     XYChart c = ParetoPlot.chart(LOG, List.of(new Series("m", List.of(new Point(1, 1, 1), new Point(100, 0.01, 2),
         new Point(Double.NaN, 1, 3), new Point(0, 1, 4)))));
     assertTrue(c.getTitle().contains("2 point(s) not drawn"), c.getTitle());
+  }
+
+  @Test
+  void aWindowShowsOnlyItsPointsAndCountsTheRest() {
+    // window x <= 10, y <= 5: (1, 4) and (10, 5) inside (limits included), (20, 1) and (0.5, 50) outside
+    XYChart c = ParetoPlot.windowed(LOG, List.of(
+        new Series("a", List.of(new Point(1, 4, 0.1), new Point(20, 1, 1))),
+        new Series("b", List.of(new Point(10, 5, 0.1), new Point(0.5, 50, 1)))), new ParetoPlot.Window("r", 10, 5));
+    assertEquals(List.of(1.0), java.util.Arrays.stream(c.getSeries("a").getXData()).boxed().toList());
+    assertEquals(List.of(10.0), java.util.Arrays.stream(c.getSeries("b").getXData()).boxed().toList());
+    assertTrue(c.getXAxisTitle().contains("r x ≤ 10, y ≤ 5; 2 point(s) outside not drawn"), c.getXAxisTitle());
+    assertEquals(10.0, c.getStyler().getXAxisMax());
+    assertEquals(5.0, c.getStyler().getYAxisMax());
+    // higher x better: the window keeps x >= its limit and the axis starts there
+    XYChart acc = ParetoPlot.windowed(new Labels("t", "accuracy", false, "aux", false, true), List.of(
+        new Series("a", List.of(new Point(0.9, 1, 0.1), new Point(0.5, 1, 1)))), new ParetoPlot.Window("r", 0.8, 2));
+    assertEquals(List.of(0.9), java.util.Arrays.stream(acc.getSeries("a").getXData()).boxed().toList());
+    assertEquals(0.8, acc.getStyler().getXAxisMin());
   }
 }

@@ -116,6 +116,17 @@ class SweepSeedsTest {
         out.toString()));
     assertEquals(16, Csv.read(out.resolve("results.csv")).size());
     assertEquals("4", Csv.read(out.resolve("summary.csv")).get(0).get("n"));
+
+    // a fixed reference point (nothing rerun): recorded on every row, and the region it bounds plotted alone
+    assertEquals(0, run("sweep", "--task", "quadratic", "--method", "mixed", "--method",
+        "bloop:ema=0.01,init=zeros", "--lambdas", "0.1,10", "--epochs", "4", "--seeds", "0:4", "--hv-ref=0.5,-1",
+        "--out", out.toString()));
+    for (Map<String, String> h : Csv.read(out.resolve("hypervolume.csv"))) {
+      assertEquals(0.5, Double.parseDouble(h.get("ref_x")), 0);
+      assertEquals(-1.0, Double.parseDouble(h.get("ref_y")), 0);
+    }
+    assertTrue(java.nio.file.Files.size(out.resolve("pareto_hv.png")) > 1000);
+    assertTrue(java.nio.file.Files.readString(out.resolve("report.html")).contains("<img src=\"pareto_hv.png\""));
   }
 
   @Test
