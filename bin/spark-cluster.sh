@@ -3,6 +3,7 @@
 #   bin/spark-cluster.sh start [WORKERS]   a master and WORKERS workers (default 2) of one core each; prints the URL
 #   bin/spark-cluster.sh stop              stops them
 #   bin/spark-cluster.sh status            the master's view (JSON)
+#   bin/spark-cluster.sh jars              only builds the jars/ directory (bin/spark-train.sh uses it)
 # Each daemon is a JVM of its own; executors are started by the workers. SPARK_HOME is a directory of links to
 # scalpel-spark's jar and its dependencies (Spark's workers look for jars/ there). State, logs and the executors'
 # work directories: $SCALPEL_SPARK_DIR (default /tmp/scalpel-spark-cluster). Ports: $SCALPEL_SPARK_PORT (7177) and
@@ -14,14 +15,7 @@ DIR="${SCALPEL_SPARK_DIR:-/tmp/scalpel-spark-cluster}"
 PORT="${SCALPEL_SPARK_PORT:-7177}"
 UI="${SCALPEL_SPARK_UI_PORT:-18180}"
 URL="spark://127.0.0.1:$PORT"
-OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
- --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
- --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
- --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
- --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
- --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
- --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true
- --enable-native-access=ALL-UNNAMED"
+OPENS="$SCALPEL_SPARK_JVM_OPTS"
 
 stop() {
   for f in "$DIR"/*.pid; do
@@ -43,6 +37,24 @@ alive() {
   master_json | sed -n 's/.*"aliveworkers" : \([0-9]*\).*/\1/p'
 }
 
+# builds scalpel-spark and links its jar and every dependency into $DIR/home/jars (a SPARK_HOME-like directory)
+jars() {
+  scalpel_find_java || exit 1
+  scalpel_find_maven || exit 1
+  mkdir -p "$DIR/home/jars" "$DIR/home/conf"
+  echo "spark-cluster: building scalpel-spark and its classpath ..." >&2
+  (cd "$ROOT" && "$MVN" -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install \
+    -pl scalpel-spark -am) >&2
+  (cd "$ROOT" && "$MVN" -q -B -f scalpel-spark/pom.xml dependency:build-classpath \
+    -Dmdep.outputFile="$DIR/classpath.txt") >&2
+  rm -f "$DIR/home/jars/"*
+  for j in $(tr ':' ' ' < "$DIR/classpath.txt") "$ROOT/scalpel-spark/target/scalpel-spark-0.1.0-SNAPSHOT.jar"; do
+    ln -s "$j" "$DIR/home/jars/"
+  done
+  cp "$ROOT/scalpel-spark/src/test/resources/log4j2-test.properties" "$DIR/home/conf/log4j2.properties"
+  touch "$DIR/classpath.txt" # bin/spark-train.sh rebuilds when a source is newer
+}
+
 case "${1:-}" in
   start)
     workers="${2:-2}"
@@ -55,20 +67,8 @@ case "${1:-}" in
         "SCALPEL_SPARK_PORT and SCALPEL_SPARK_UI_PORT" >&2
       exit 1
     fi
-    scalpel_find_java || exit 1
-    scalpel_find_maven || exit 1
     stop
-    mkdir -p "$DIR/home/jars" "$DIR/home/conf"
-    echo "spark-cluster: building scalpel-spark and its classpath ..." >&2
-    (cd "$ROOT" && "$MVN" -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install \
-      -pl scalpel-spark -am) >&2
-    (cd "$ROOT" && "$MVN" -q -B -f scalpel-spark/pom.xml dependency:build-classpath \
-      -Dmdep.outputFile="$DIR/classpath.txt") >&2
-    rm -f "$DIR/home/jars/"*
-    for j in $(tr ':' ' ' < "$DIR/classpath.txt") "$ROOT/scalpel-spark/target/scalpel-spark-0.1.0-SNAPSHOT.jar"; do
-      ln -s "$j" "$DIR/home/jars/"
-    done
-    cp "$ROOT/scalpel-spark/src/test/resources/log4j2-test.properties" "$DIR/home/conf/log4j2.properties"
+    jars
     export SPARK_HOME="$DIR/home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
     cp_="$DIR/home/conf:$DIR/home/jars/*"
     # shellcheck disable=SC2086
@@ -93,6 +93,7 @@ case "${1:-}" in
     exit 1
     ;;
   stop) stop ;;
+  jars) jars ;;
   status)
     json="$(master_json)"
     if [ -z "$json" ]; then
@@ -101,5 +102,5 @@ case "${1:-}" in
     fi
     echo "$json"
     ;;
-  *) echo "usage: bin/spark-cluster.sh start [WORKERS] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: bin/spark-cluster.sh start [WORKERS] | stop | status | jars" >&2; exit 2 ;;
 esac

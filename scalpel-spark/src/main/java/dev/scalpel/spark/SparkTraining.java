@@ -68,19 +68,26 @@ public final class SparkTraining {
   /**
    * A context on a Spark cluster ({@code master}, e.g. {@code spark://127.0.0.1:7077}) with {@code executors}
    * executors of one core each (DJL computes one gradient at a time per JVM: parallelism is one executor JVM per
-   * core), the executors started with {@link #EXECUTOR_JAVA_OPTIONS}. The cluster's workers must have Scalpel's
-   * and Spark's jars (its SPARK_HOME's jars/, or spark-submit's application jar).
+   * core), the executors started with {@link #EXECUTOR_JAVA_OPTIONS} (added to any
+   * {@code spark.executor.extraJavaOptions} given). Settings given to spark-submit ({@code --conf}, or
+   * {@code spark.*} system properties) win over {@code executors} and {@code executorMemory}. On a loopback master
+   * the driver binds to 127.0.0.1. The cluster's workers must have Scalpel's and Spark's jars (its SPARK_HOME's
+   * jars/, or spark-submit's application jar).
    */
   public static JavaSparkContext cluster(String master, int executors, String executorMemory) {
     if (executors < 1) {
       throw new IllegalArgumentException("executors (" + executors + ") must be >= 1");
     }
     SparkConf conf = new SparkConf().setMaster(master).setAppName("scalpel")
-        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.ui.enabled", "false").set("spark.executor.cores", "1")
-        .set("spark.cores.max", Integer.toString(executors)).set("spark.executor.memory", executorMemory)
-        .set("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
-        .set("spark.default.parallelism", Integer.toString(executors));
+        .set("spark.ui.enabled", "false").setIfMissing("spark.executor.cores", "1")
+        .setIfMissing("spark.cores.max", Integer.toString(executors))
+        .setIfMissing("spark.executor.memory", executorMemory);
+    conf.set("spark.executor.extraJavaOptions",
+        (conf.get("spark.executor.extraJavaOptions", "") + " " + EXECUTOR_JAVA_OPTIONS).trim());
+    if (master.matches("spark://(127\\.0\\.0\\.1|localhost)(:\\d+)?")) {
+      conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+    }
+    conf.setIfMissing("spark.default.parallelism", conf.get("spark.cores.max"));
     return new JavaSparkContext(conf);
   }
 
