@@ -7,7 +7,8 @@
 # Each daemon is a JVM of its own; executors are started by the workers. SPARK_HOME is a directory of links to
 # scalpel-spark's jar and its dependencies (Spark's workers look for jars/ there). State, logs and the executors'
 # work directories: $SCALPEL_SPARK_DIR (default /tmp/scalpel-spark-cluster). Ports: $SCALPEL_SPARK_PORT (7177) and
-# the web UIs from $SCALPEL_SPARK_UI_PORT (18180).
+# the web UIs from $SCALPEL_SPARK_UI_PORT (18180). SCALPEL_SPARK_JARS=spark leaves Scalpel and DJL out of jars/, as
+# on a real cluster (the application then comes with spark-submit: bin/spark-submit-check.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bin/env.sh"
@@ -45,10 +46,14 @@ jars() {
   echo "spark-cluster: building scalpel-spark and its classpath ..." >&2
   (cd "$ROOT" && "$MVN" -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install \
     -pl scalpel-spark -am) >&2
-  (cd "$ROOT" && "$MVN" -q -B -f scalpel-spark/pom.xml dependency:build-classpath \
+  local scope="" own="$ROOT/scalpel-spark/target/scalpel-spark-0.1.0-SNAPSHOT.jar"
+  if [ "${SCALPEL_SPARK_JARS:-all}" = spark ]; then # as on a real cluster: no Scalpel, no DJL; spark-submit brings them
+    scope="-DexcludeGroupIds=dev.scalpel,ai.djl,ai.djl.pytorch"; own=""
+  fi
+  (cd "$ROOT" && "$MVN" -q -B -f scalpel-spark/pom.xml dependency:build-classpath $scope \
     -Dmdep.outputFile="$DIR/classpath.txt") >&2
   rm -f "$DIR/home/jars/"*
-  for j in $(tr ':' ' ' < "$DIR/classpath.txt") "$ROOT/scalpel-spark/target/scalpel-spark-0.1.0-SNAPSHOT.jar"; do
+  for j in $(tr ':' ' ' < "$DIR/classpath.txt") $own; do
     ln -s "$j" "$DIR/home/jars/"
   done
   cp "$ROOT/scalpel-spark/src/test/resources/log4j2-test.properties" "$DIR/home/conf/log4j2.properties"
