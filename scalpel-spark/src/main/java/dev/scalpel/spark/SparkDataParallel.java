@@ -24,6 +24,7 @@ final class SparkDataParallel implements DataParallelTrainer {
   private final Workers.RunSpec spec;
   private final int partitions;
   private long bytesCollected;
+  private boolean announced;
 
   SparkDataParallel(DataParallelTrainer driver, JavaSparkContext sc, Workers.RunSpec spec, int partitions) {
     this.driver = driver;
@@ -35,6 +36,17 @@ final class SparkDataParallel implements DataParallelTrainer {
   @Override
   public double[] step(int epoch, int batch) throws Exception {
     int m = driver.microBatches();
+    if (!announced) {
+      announced = true;
+      long p = 0;
+      for (int size : driver.sizes()) {
+        p += size;
+      }
+      System.out.printf(java.util.Locale.ROOT, "spark: %d parameters, %d micro-batches a step on %d partitions; "
+          + "per step %d bytes of gradients to the driver (k·P·4 per micro-batch, k = %d) and %d bytes of "
+          + "parameters to each executor (P·4)%n", p, m, Math.min(partitions, m), 4L * driver.losses() * p * m,
+          driver.losses(), 4L * p);
+    }
     List<Integer> micros = new ArrayList<>();
     for (int i = 0; i < m; i++) {
       micros.add(i);
