@@ -169,7 +169,7 @@ public final class SparkTrain {
   static final String USAGE = """
       usage: SparkTrain --task TASK --method SPEC --out DIR [--set KEY=VALUE ...]
                         [--master spark://HOST:PORT | local[N] | in-process] [--executors N] [--executor-memory 1g]
-      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (today: lm) with the steps'
+      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (lm, overlay) with the steps'
       micro-batch gradients computed by Spark executors of one core each; the same bits for any number of
       executors, and as --master in-process. --set micro_batches=M fixes how a step's batch is cut.""";
 }

@@ -20,6 +20,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -372,6 +373,9 @@ public final class SweepRunner {
       Properties have = new Properties();
       have.load(new StringReader(Files.readString(file)));
       if (!have.equals(want)) {
+        // a setting the task gained after the sweep was made: its default is what the sweep's runs did
+        Map<String, String> defaults = new HashMap<>();
+        task.fullSchema().forEach(st -> defaults.put("setting." + st.name(), st.defaultValue()));
         List<String> differ = new ArrayList<>();
         java.util.Set<String> keys = new java.util.TreeSet<>(have.stringPropertyNames());
         keys.addAll(want.stringPropertyNames());
@@ -379,7 +383,9 @@ public final class SweepRunner {
           String h = have.getProperty(k);
           String w = want.getProperty(k);
           String name = k.replaceFirst("^setting\\.", "");
-          if (h == null) {
+          if (h == null && w != null && w.equals(defaults.get(k))) {
+            continue;
+          } else if (h == null) {
             differ.add(name + " is not fixed there (on its --grid or --seeds) but " + w + " here");
           } else if (w == null) {
             differ.add(name + " is " + h + " there but on this command's --grid or --seeds");
@@ -387,8 +393,10 @@ public final class SweepRunner {
             differ.add(name + " is " + h + " there, " + w + " here");
           }
         }
-        throw new IllegalArgumentException(out + " holds a sweep with other settings: " + String.join("; ", differ)
-            + ". Use another --out, or the same settings (a default counts as given).");
+        if (!differ.isEmpty()) {
+          throw new IllegalArgumentException(out + " holds a sweep with other settings: " + String.join("; ", differ)
+              + ". Use another --out, or the same settings (a default counts as given).");
+        }
       }
       return;
     }

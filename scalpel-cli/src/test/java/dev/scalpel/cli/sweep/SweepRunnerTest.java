@@ -144,6 +144,22 @@ class SweepRunnerTest {
   }
 
   @Test
+  void aSettingTheTaskGainedLaterIsItsDefaultInAnOlderSweep(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("t");
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "10",
+        "--out", out.toString()));
+    // as if the sweep predated the setting `lr`: its line is missing from sweep.properties
+    Path props = out.resolve("sweep.properties");
+    String text = Files.readString(props);
+    assertTrue(text.contains("setting.lr="), text);
+    Files.writeString(props, text.replaceAll("(?m)^setting\\.lr=.*\\R", ""));
+    assertEquals(0, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "10",
+        "--out", out.toString()), "the default is what the older sweep ran");
+    assertEquals(2, run("sweep", "--task", "toy2d", "--method", "mixed", "--lambdas", "1", "--steps", "10",
+        "--set", "lr=0.123", "--out", out.toString()), "another value is another sweep");
+  }
+
+  @Test
   void badUsageGivesAClearError() {
     StringWriter err = new StringWriter();
     var cl = Main.commandLine();

@@ -20,6 +20,7 @@ import dev.scalpel.experiments.Schedule;
 import dev.scalpel.experiments.Setting;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
+import dev.scalpel.experiments.DataParallelTrainer;
 import dev.scalpel.experiments.Trainer;
 import dev.scalpel.experiments.Batches;
 import dev.scalpel.train.optim.LearningRateSchedule;
@@ -66,6 +67,8 @@ public final class OverlayTask implements Task {
             .atMost(256),
         Setting.integer("max_steps_per_epoch", 0, 0, "cap on steps per epoch (0: all full batches)"),
         Setting.integer("eval_train_samples", 5000, 0, "training overlays evaluated at each epoch end (0: all)"),
+        Setting.integer("micro_batches", 1, 1, "micro-batches per step, each batch_size/micro_batches overlays "
+            + "(data parallelism; 1: one batch)").atMost(1024),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
   }
@@ -77,6 +80,10 @@ public final class OverlayTask implements Task {
     if (s.intValue("batch_size") > s.intValue("train_samples")) {
       throw new IllegalArgumentException("batch_size (" + s.intValue("batch_size") + ") must be at most "
           + "train_samples (" + s.intValue("train_samples") + ")");
+    }
+    if (s.intValue("batch_size") % s.intValue("micro_batches") != 0) {
+      throw new IllegalArgumentException("micro_batches (" + s.intValue("micro_batches") + ") must divide batch_size ("
+          + s.intValue("batch_size") + ")");
     }
     return s;
   }
@@ -103,7 +110,7 @@ public final class OverlayTask implements Task {
     return new OverlayTrainer(method, settings);
   }
 
-  private static final class OverlayTrainer implements Trainer {
+  private static final class OverlayTrainer implements DataParallelTrainer {
     private final OverlayData.Data data;
     private final NDManager manager;
     private final OverlayNet net;
@@ -116,6 +123,11 @@ public final class OverlayTask implements Task {
     private final int batchSize;
     private final int evalTrain;
     private final Batches.Order order;
+    private final int micro;
+    private final BatchBuffer microImages;
+    private final long[] microMain;
+    private final long[] microAux;
+    private final Losses microLosses;
 
     OverlayTrainer(GradientSurgery method, TaskSettings s) {
       TorchThreads.set(1);
@@ -153,14 +165,25 @@ public final class OverlayTask implements Task {
       this.images = new BatchBuffer(Math.max(batchSize, EVAL_BATCH), 784);
       this.mainLabels = new long[batchSize];
       this.auxLabels = new long[batchSize];
+      this.losses = losses(images, mainLabels, auxLabels, batchSize);
+      this.micro = s.intValue("micro_batches");
+      int rows = batchSize / micro;
+      this.microImages = new BatchBuffer(rows, 784);
+      this.microMain = new long[rows];
+      this.microAux = new long[rows];
+      this.microLosses = losses(microImages, microMain, microAux, rows);
+    }
+
+    /** Cross-entropy of both heads on the first {@code rows} overlays of {@code x} with their two labels. */
+    private Losses losses(BatchBuffer x, long[] main, long[] aux, int rows) {
       Loss ce = Loss.softmaxCrossEntropyLoss();
-      this.losses = m -> {
-        NDArray x = images.tensor(m, batchSize).reshape(new Shape(batchSize, 1, 28, 28));
-        NDArray h = net.trunk.forward(step.parameterStore(), new NDList(x), true).singletonOrThrow();
-        NDList main = net.mainHead.forward(step.parameterStore(), new NDList(h), true);
-        NDList aux = net.auxHead.forward(step.parameterStore(), new NDList(h), true);
-        return new NDList(ce.evaluate(new NDList(m.create(mainLabels)), main),
-            ce.evaluate(new NDList(m.create(auxLabels)), aux));
+      return m -> {
+        NDArray in = x.tensor(m, rows).reshape(new Shape(rows, 1, 28, 28));
+        NDArray h = net.trunk.forward(step.parameterStore(), new NDList(in), true).singletonOrThrow();
+        NDList mainOut = net.mainHead.forward(step.parameterStore(), new NDList(h), true);
+        NDList auxOut = net.auxHead.forward(step.parameterStore(), new NDList(h), true);
+        return new NDList(ce.evaluate(new NDList(m.create(main)), mainOut),
+            ce.evaluate(new NDList(m.create(aux)), auxOut));
       };
     }
 
@@ -176,7 +199,10 @@ public final class OverlayTask implements Task {
     }
 
     @Override
-    public double[] step(int epoch, int batch) {
+    public double[] step(int epoch, int batch) throws Exception {
+      if (micro > 1) {
+        return DataParallelTrainer.stepInProcess(this, epoch, batch);
+      }
       int[] perm = order.of(epoch);
       int from = batch * batchSize;
       images.fill(data.train().x(), perm, from, batchSize);
@@ -186,6 +212,53 @@ public final class OverlayTask implements Task {
       }
       KStepResult r = step.step(losses);
       return r.losses();
+    }
+
+    @Override
+    public int microBatches() {
+      return micro;
+    }
+
+    @Override
+    public int losses() {
+      return 2;
+    }
+
+    @Override
+    public int[] sizes() {
+      return step.sizes();
+    }
+
+    @Override
+    public float[][] parameterValues() {
+      return step.parameterValues();
+    }
+
+    @Override
+    public void setParameterValues(float[][] values) {
+      step.setParameterValues(values);
+    }
+
+    /** Micro-batch m: overlays m·B/M … (m+1)·B/M − 1 of the step's batch in the epoch's order. */
+    @Override
+    public double[] microGradients(int epoch, int batch, int m, float[][][] out) {
+      if (m < 0 || m >= micro) {
+        throw new IllegalArgumentException("micro-batch (" + m + ") must be in [0, " + micro + ")");
+      }
+      int[] perm = order.of(epoch);
+      int rows = microMain.length;
+      int from = batch * batchSize + m * rows;
+      microImages.fill(data.train().x(), perm, from, rows);
+      for (int i = 0; i < rows; i++) {
+        microMain[i] = data.train().background()[perm[from + i]];
+        microAux[i] = data.train().digit()[perm[from + i]];
+      }
+      return DataParallelTrainer.gradientsInto(step, microLosses, out);
+    }
+
+    @Override
+    public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
+      return DataParallelTrainer.finishWith(step, meanGradients, meanLosses).losses();
     }
 
     @Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import dev.scalpel.core.GradientSurgery;
 import dev.scalpel.djl.KLossStep;
-import dev.scalpel.djl.Gradients;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
@@ -263,25 +262,12 @@ public final class LmTask implements Task {
         System.arraycopy(inputs[k], m * n, microInputs[k], 0, n);
         System.arraycopy(targets[k], m * n, microTargets[k], 0, n);
       }
-      Gradients g = step.gradients(microLosses);
-      for (int i = 0; i < 2; i++) {
-        for (int tensor = 0; tensor < out[i].length; tensor++) {
-          System.arraycopy(g.values()[i][tensor], 0, out[i][tensor], 0, out[i][tensor].length);
-        }
-      }
-      return g.lossValues();
+      return DataParallelTrainer.gradientsInto(step, microLosses, out);
     }
 
     @Override
     public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
-      Gradients g = step.emptyGradients(2);
-      for (int i = 0; i < 2; i++) {
-        for (int tensor = 0; tensor < meanGradients[i].length; tensor++) {
-          System.arraycopy(meanGradients[i][tensor], 0, g.values()[i][tensor], 0, meanGradients[i][tensor].length);
-        }
-        g.setLoss(i, meanLosses[i]);
-      }
-      return bits(step.finish(g).losses());
+      return bits(DataParallelTrainer.finishWith(step, meanGradients, meanLosses).losses());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.scalpel.experiments.text;
+package dev.scalpel.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,33 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.scalpel.core.GradientSurgery;
-import dev.scalpel.experiments.DataParallelTrainer;
-import dev.scalpel.experiments.TaskSettings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The language model's step spread over workers: a driver that takes the micro-batch gradients from two other
+ * Every data-parallel task's step spread over workers: a driver that takes the micro-batch gradients from two other
  * trainer instances (given its parameters before each step, each computing its share of the micro-batches in its own
- * order) moves exactly as the in-process run with the same micro-batches — bit for bit, step after step.
+ * order) moves exactly as the in-process run with the same micro-batches — bit for bit, step after step. Run over
+ * every task whose trainer is a {@link DataParallelTrainer}.
  */
-class DataParallelLmTest {
-  static final LmTask TASK = new LmTask();
-  static final Map<String, String> SETTINGS = Map.of("epochs", "1", "steps_per_epoch", "6", "batch_size", "8",
-      "micro_batches", "4", "context", "16", "width", "16", "heads", "2", "hidden", "32", "warmup_steps", "2",
-      "eval_windows", "8");
+class DataParallelTrainerTest {
+  /** Small settings of each data-parallel task: 6 steps of 4 micro-batches of 2 examples. */
+  static Stream<Arguments> tasks() {
+    return Stream.of(
+        Arguments.of("lm", Map.of("epochs", "1", "steps_per_epoch", "6", "batch_size", "8", "micro_batches", "4",
+            "context", "16", "width", "16", "heads", "2", "hidden", "32", "warmup_steps", "2", "eval_windows", "8")),
+        Arguments.of("overlay", Map.of("epochs", "1", "max_steps_per_epoch", "6", "batch_size", "8",
+            "micro_batches", "4", "train_samples", "64", "test_samples", "16", "eval_train_samples", "16", "width",
+            "4")));
+  }
 
-  @Test
-  void workersInAnyAssignmentGiveTheInProcessBits() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tasks")
+  void workersInAnyAssignmentGiveTheInProcessBits(String name, Map<String, String> settings) throws Exception {
+    Task task = Tasks.byName(name);
     GradientSurgery bloop = GradientSurgery.parse("bloop:lambda=0.5,ema=0.1");
-    TaskSettings s = TASK.settings(SETTINGS);
-    try (DataParallelTrainer local = (DataParallelTrainer) TASK.trainer(bloop, s);
-         DataParallelTrainer driver = (DataParallelTrainer) TASK.trainer(bloop, s);
-         DataParallelTrainer w1 = (DataParallelTrainer) TASK.trainer(bloop, s);
-         DataParallelTrainer w2 = (DataParallelTrainer) TASK.trainer(bloop, s)) {
+    TaskSettings s = task.settings(settings);
+    try (DataParallelTrainer local = (DataParallelTrainer) task.trainer(bloop, s);
+         DataParallelTrainer driver = (DataParallelTrainer) task.trainer(bloop, s);
+         DataParallelTrainer w1 = (DataParallelTrainer) task.trainer(bloop, s);
+         DataParallelTrainer w2 = (DataParallelTrainer) task.trainer(bloop, s)) {
       assertEquals(4, driver.microBatches());
       List<int[]> assignments = List.of(new int[] {3, 0}, new int[] {1, 2});
       for (int b = 0; b < 6; b++) {
@@ -70,13 +79,15 @@ class DataParallelLmTest {
     }
   }
 
-  @Test
-  void anotherNumberOfMicroBatchesIsAnotherComputation() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tasks")
+  void anotherNumberOfMicroBatchesIsAnotherComputation(String name, Map<String, String> settings) throws Exception {
+    Task task = Tasks.byName(name);
     GradientSurgery mixed = GradientSurgery.parse("mixed:lambda=1");
-    Map<String, String> one = new HashMap<>(SETTINGS);
+    Map<String, String> one = new HashMap<>(settings);
     one.put("micro_batches", "1");
-    try (DataParallelTrainer four = (DataParallelTrainer) TASK.trainer(mixed, TASK.settings(SETTINGS));
-         DataParallelTrainer whole = (DataParallelTrainer) TASK.trainer(mixed, TASK.settings(one))) {
+    try (DataParallelTrainer four = (DataParallelTrainer) task.trainer(mixed, task.settings(settings));
+         DataParallelTrainer whole = (DataParallelTrainer) task.trainer(mixed, task.settings(one))) {
       four.step(0, 0);
       whole.step(0, 0);
       float[][] a = four.parameterValues();
@@ -89,17 +100,18 @@ class DataParallelLmTest {
           maxDiff = Math.max(maxDiff, Math.abs(a[t][e] - b[t][e]));
         }
       }
-      // the same windows and the same mean in exact arithmetic: only rounding tells the two apart
+      // the same examples and the same mean in exact arithmetic: only rounding tells the two apart
       assertFalse(allEqual, "a mean of four micro-batch means is rounded differently from one mean");
       assertEquals(0, maxDiff, 1e-5);
     }
   }
 
-  @Test
-  void microBatchesMustDivideTheBatch() {
-    Map<String, String> bad = new HashMap<>(SETTINGS);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("tasks")
+  void microBatchesMustDivideTheBatch(String name, Map<String, String> settings) {
+    Map<String, String> bad = new HashMap<>(settings);
     bad.put("micro_batches", "3");
     assertEquals("micro_batches (3) must divide batch_size (8)", assertThrows(IllegalArgumentException.class,
-        () -> TASK.settings(bad)).getMessage());
+        () -> Tasks.byName(name).settings(bad)).getMessage());
   }
 }
