@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${1:-/tmp/scalpel-spark-bench}"
 REPEATS="${2:-3}"
 STEPS="${SCALPEL_BENCH_STEPS:-20}"
-ARGS=(--task lm --method bloop:lambda=1,ema=0.01 --set epochs=3 --set steps_per_epoch="$STEPS" --set batch_size=64
+ARGS=(--task lm --method bloop:lambda=1,ema=0.01 --set epochs=3 --set steps_per_epoch="$STEPS" --set batch_size="${SCALPEL_BENCH_BATCH:-64}"
   --set micro_batches=4 --set eval_windows=8 --set checkpoint_every=0 --set diagnostics=false)
 rm -rf "$OUT" && mkdir -p "$OUT"
 per_step() { # seconds per step between the second and the last evaluation of metrics.csv
