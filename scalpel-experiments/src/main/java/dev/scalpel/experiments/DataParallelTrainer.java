@@ -1,10 +1,5 @@
 package dev.scalpel.experiments;
 
-import dev.scalpel.djl.Gradients;
-import dev.scalpel.djl.KLossStep;
-import dev.scalpel.djl.KStepResult;
-import dev.scalpel.djl.Losses;
-
 /**
  * A trainer whose steps can be spread over workers (synchronous data parallelism). Each step's batch is cut into
  * {@link #microBatches()} fixed micro-batches; the k gradients of micro-batch m at given parameters can be computed by
@@ -87,35 +82,6 @@ public interface DataParallelTrainer extends Trainer {
       }
     }
     return g;
-  }
-
-  /**
-   * For trainers on a {@link KLossStep}: the k gradients of {@code losses} (one micro-batch's) at the step's current
-   * parameters, copied into {@code out[i][t]}; returns the k loss values.
-   */
-  static double[] gradientsInto(KLossStep step, Losses losses, float[][][] out) {
-    Gradients g = step.gradients(losses);
-    for (int i = 0; i < out.length; i++) {
-      for (int t = 0; t < out[i].length; t++) {
-        System.arraycopy(g.values()[i][t], 0, out[i][t], 0, out[i][t].length);
-      }
-    }
-    return g.lossValues();
-  }
-
-  /**
-   * For trainers on a {@link KLossStep}: finishes the step from the mean gradients and losses over the micro-batches
-   * (the surgery, then the optimiser), as {@link #finishStep} does.
-   */
-  static KStepResult finishWith(KLossStep step, float[][][] meanGradients, double[] meanLosses) {
-    Gradients g = step.emptyGradients(meanGradients.length);
-    for (int i = 0; i < meanGradients.length; i++) {
-      for (int t = 0; t < meanGradients[i].length; t++) {
-        System.arraycopy(meanGradients[i][t], 0, g.values()[i][t], 0, meanGradients[i][t].length);
-      }
-      g.setLoss(i, meanLosses[i]);
-    }
-    return step.finish(g);
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.scalpel.experiments.Setting;
 import dev.scalpel.experiments.Task;
 import dev.scalpel.experiments.TaskSettings;
 import dev.scalpel.experiments.DataParallelTrainer;
+import dev.scalpel.experiments.KLossDataParallelTrainer;
 import dev.scalpel.experiments.Trainer;
 import dev.scalpel.experiments.Batches;
 import dev.scalpel.train.optim.LearningRateSchedule;
@@ -110,7 +111,7 @@ public final class OverlayTask implements Task {
     return new OverlayTrainer(method, settings);
   }
 
-  private static final class OverlayTrainer implements DataParallelTrainer {
+  private static final class OverlayTrainer implements KLossDataParallelTrainer {
     private final OverlayData.Data data;
     private final NDManager manager;
     private final OverlayNet net;
@@ -215,6 +216,11 @@ public final class OverlayTask implements Task {
     }
 
     @Override
+    public KLossStep kLossStep() {
+      return step;
+    }
+
+    @Override
     public int microBatches() {
       return micro;
     }
@@ -224,27 +230,10 @@ public final class OverlayTask implements Task {
       return 2;
     }
 
-    @Override
-    public int[] sizes() {
-      return step.sizes();
-    }
-
-    @Override
-    public float[][] parameterValues() {
-      return step.parameterValues();
-    }
-
-    @Override
-    public void setParameterValues(float[][] values) {
-      step.setParameterValues(values);
-    }
-
     /** Micro-batch m: overlays m·B/M … (m+1)·B/M − 1 of the step's batch in the epoch's order. */
     @Override
     public double[] microGradients(int epoch, int batch, int m, float[][][] out) {
-      if (m < 0 || m >= micro) {
-        throw new IllegalArgumentException("micro-batch (" + m + ") must be in [0, " + micro + ")");
-      }
+      KLossDataParallelTrainer.checkMicroBatch(m, micro);
       int[] perm = order.of(epoch);
       int rows = microMain.length;
       int from = batch * batchSize + m * rows;
@@ -253,12 +242,12 @@ public final class OverlayTask implements Task {
         microMain[i] = data.train().background()[perm[from + i]];
         microAux[i] = data.train().digit()[perm[from + i]];
       }
-      return DataParallelTrainer.gradientsInto(step, microLosses, out);
+      return gradientsInto(microLosses, out);
     }
 
     @Override
     public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
-      return DataParallelTrainer.finishWith(step, meanGradients, meanLosses).losses();
+      return finishWith(meanGradients, meanLosses).losses();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
 import dev.scalpel.experiments.Classification;
 import dev.scalpel.experiments.DataParallelTrainer;
+import dev.scalpel.experiments.KLossDataParallelTrainer;
 import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.Schedule;
@@ -126,7 +127,7 @@ public final class LmTask implements Task {
     return m;
   }
 
-  private static final class LmTrainer extends TextTrainer implements DataParallelTrainer {
+  private static final class LmTrainer extends TextTrainer implements KLossDataParallelTrainer {
     private final ByteCorpus[] corpora;
     private final byte[][][] evalWindows; // [main held-out, main train, aux held-out, aux train]
     private final ByteDecoder net;
@@ -226,6 +227,11 @@ public final class LmTask implements Task {
     }
 
     @Override
+    public KLossStep kLossStep() {
+      return step;
+    }
+
+    @Override
     public int microBatches() {
       return micro;
     }
@@ -235,39 +241,22 @@ public final class LmTask implements Task {
       return 2;
     }
 
-    @Override
-    public int[] sizes() {
-      return step.sizes();
-    }
-
-    @Override
-    public float[][] parameterValues() {
-      return step.parameterValues();
-    }
-
-    @Override
-    public void setParameterValues(float[][] values) {
-      step.setParameterValues(values);
-    }
-
     /** Micro-batch m: windows m·B/M … (m+1)·B/M − 1 of the step's draw, for both corpora. */
     @Override
     public double[] microGradients(int epoch, int b, int m, float[][][] out) {
-      if (m < 0 || m >= micro) {
-        throw new IllegalArgumentException("micro-batch (" + m + ") must be in [0, " + micro + ")");
-      }
+      KLossDataParallelTrainer.checkMicroBatch(m, micro);
       sample(epoch, b);
       int n = microInputs[0].length;
       for (int k = 0; k < 2; k++) {
         System.arraycopy(inputs[k], m * n, microInputs[k], 0, n);
         System.arraycopy(targets[k], m * n, microTargets[k], 0, n);
       }
-      return DataParallelTrainer.gradientsInto(step, microLosses, out);
+      return gradientsInto(microLosses, out);
     }
 
     @Override
     public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
-      return bits(DataParallelTrainer.finishWith(step, meanGradients, meanLosses).losses());
+      return bits(finishWith(meanGradients, meanLosses).losses());
     }
 
     @Override
