@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Data-parallel training's cost on a loopback Spark cluster, as ratios against the in-process step measured in the
-# same run: the language model at a size whose in-process step takes ≥ 200 ms (batch 64, 4 micro-batches of 16
-# windows of 65 bytes, width 64), trained in-process, then on a two-worker cluster with 1 and with 2 one-core
-# executors. Seconds per step: the time between the first and the last evaluation over the steps between them (the
-# first epoch, JVM start and JIT warm-up, left out); REPEATS runs of each, the median kept.
+# same run: the language model (width 64, 4 micro-batches a step; SCALPEL_BENCH_BATCH windows of 65 bytes per corpus
+# per step, default 64: an in-process step of ≈ 0.2 s here; 256: ≈ 0.7 s), trained in-process, then on a two-worker
+# cluster with 1 and with 2 one-core executors. Seconds per step: the time between the evaluation after the first
+# epoch and the last one, over the two epochs' steps (the first epoch, JVM start and JIT warm-up, left out);
+# REPEATS runs of each, the median kept.
 #   bin/spark-bench.sh [OUT] [REPEATS]   (default /tmp/scalpel-spark-bench, 3; writes OUT/bench.csv, prints a table)
 # Needs idle cores: the executors, the driver and the in-process run each want one.
 set -uo pipefail

@@ -15,7 +15,16 @@ if [ ! -e "$DIR/home/jars/scalpel-spark-0.1.0-SNAPSHOT.jar" ] \
       -newer "$DIR/classpath.txt" -print 2>/dev/null | head -n 1)" ]; then
   "$ROOT/bin/spark-cluster.sh" jars
 fi
+# on loopback (no --master, local[N], a master on 127.0.0.1 or localhost) Spark binds to 127.0.0.1 without warning
+case " $* " in
+  *" --master spark://"*) case " $* " in *"spark://127.0.0.1"*|*"spark://localhost"*) export SPARK_LOCAL_IP=127.0.0.1 ;; esac ;;
+  *) export SPARK_LOCAL_IP=127.0.0.1 ;;
+esac
+extra=""
+if [ "$(scalpel_java_major "$JAVA")" -ge 24 ]; then
+  extra="--sun-misc-unsafe-memory-access=allow" # Spark's Platform calls sun.misc.Unsafe; JDK 24+ warns otherwise
+fi
 # shellcheck disable=SC2086
-exec "$JAVA" $SCALPEL_SPARK_JVM_OPTS --add-modules jdk.incubator.vector -Djava.awt.headless=true \
+exec "$JAVA" $SCALPEL_SPARK_JVM_OPTS $extra --add-modules jdk.incubator.vector -Djava.awt.headless=true \
   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -Xmx${SCALPEL_SPARK_DRIVER_MEMORY:-2g} -cp "$DIR/home/conf:$DIR/home/jars/*" dev.scalpel.spark.SparkTrain "$@"

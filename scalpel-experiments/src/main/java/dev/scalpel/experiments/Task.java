@@ -33,6 +33,14 @@ public interface Task {
   }
 
   /**
+   * Whether the task's trainers are {@link DataParallelTrainer}s (a step's batch cut into {@code micro_batches} that
+   * workers can compute: scalpel-spark trains such tasks); false unless the task says otherwise.
+   */
+  default boolean dataParallel() {
+    return false;
+  }
+
+  /**
    * The columns of the final metrics ({@link RunResult#metrics()}), in order; the first two are always
    * {@code main_loss} and {@code aux_loss}.
    */

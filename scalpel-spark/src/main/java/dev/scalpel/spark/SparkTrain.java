@@ -50,6 +50,9 @@ public final class SparkTrain {
       if (a.equals("--help") || a.equals("-h")) {
         throw new HelpRequested();
       }
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + a + " (options are --NAME VALUE; --help)");
+      }
       if (i + 1 >= argv.length) {
         throw new IllegalArgumentException(a + " needs a value");
       }
@@ -84,7 +87,44 @@ public final class SparkTrain {
     if (task == null || method == null || out == null) {
       throw new IllegalArgumentException("--task, --method and --out are required (--help for usage)");
     }
+    if (master != null) {
+      checkMaster(master);
+    }
     return new Args(task, method, settings, Path.of(out), master, executors, memory);
+  }
+
+  private static final java.util.regex.Pattern LOCAL = java.util.regex.Pattern.compile("local\\[([1-9]\\d*|\\*)]");
+
+  /** Accepts in-process, local[N] (N ≥ 1 or *), spark://HOST:PORT[,HOST:PORT...], yarn and k8s://...; else throws. */
+  static void checkMaster(String master) {
+    boolean ok = master.equals("in-process") || LOCAL.matcher(master).matches() || master.equals("yarn")
+        || master.startsWith("k8s://") || master.matches("spark://[^:/,\\s]+:\\d+(,[^:/,\\s]+:\\d+)*");
+    if (!ok) {
+      throw new IllegalArgumentException("--master (" + master + ") must be spark://HOST:PORT, local[N] (N >= 1 or "
+          + "*), yarn, k8s://... or in-process");
+    }
+  }
+
+  /**
+   * Throws when a standalone master does not answer on its port within 5 s (a cluster that is not started), before
+   * Spark spends a minute retrying.
+   */
+  static void checkReachable(String master) {
+    if (!master.startsWith("spark://")) {
+      return;
+    }
+    for (String hostPort : master.substring("spark://".length()).split(",")) {
+      int colon = hostPort.lastIndexOf(':');
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(hostPort.substring(0, colon),
+            Integer.parseInt(hostPort.substring(colon + 1))), 5000);
+        return;
+      } catch (java.io.IOException e) {
+        // try the next master
+      }
+    }
+    throw new IllegalArgumentException("no Spark master answers at " + master + " (start one with "
+        + "bin/spark-cluster.sh start, or check the URL)");
   }
 
   /** Runs the program: exit status 0 when the run finished, 2 on bad arguments, 1 on a failed run. */
@@ -95,8 +135,19 @@ public final class SparkTrain {
     try {
       a = parse(argv);
       task = Tasks.byName(a.task());
+      if (!task.dataParallel()) {
+        List<String> dp = new ArrayList<>();
+        Tasks.names().forEach(n -> {
+          if (Tasks.byName(n).dataParallel()) {
+            dp.add(n);
+          }
+        });
+        throw new IllegalArgumentException("task " + a.task() + " is not data-parallel; the data-parallel tasks: "
+            + String.join(", ", dp));
+      }
       method = GradientSurgery.parse(a.method());
       task.settings(a.settings()); // validates the settings before anything starts
+      checkReachable(master(a));
     } catch (HelpRequested h) {
       System.out.println(USAGE);
       return;
@@ -122,20 +173,25 @@ public final class SparkTrain {
     if ("in-process".equals(a.master())) {
       return RunLoop.of(task, task.settings(a.settings())).run(method, a.out(), progress);
     }
-    String master = a.master() != null ? a.master() : System.getProperty("spark.master", "local[2]");
+    String master = master(a);
     try (JavaSparkContext sc = master.startsWith("local") ? localContext(master)
         : SparkTraining.cluster(master, a.executors(), a.executorMemory())) {
       return SparkTraining.run(sc, task, a.settings(), method, a.out(), progress);
     }
   }
 
+  /** --master, else spark-submit's spark.master, else local[2]. */
+  private static String master(Args a) {
+    return a.master() != null ? a.master() : System.getProperty("spark.master", "local[2]");
+  }
+
   private static JavaSparkContext localContext(String master) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)]").matcher(master);
+    java.util.regex.Matcher m = LOCAL.matcher(master);
     if (!m.matches()) {
-      throw new IllegalArgumentException("--master (" + master + ") must be spark://HOST:PORT, local[N] or "
-          + "in-process");
+      throw new IllegalArgumentException("--master (" + master + ") must be local[N] (N >= 1 or *)");
     }
-    return SparkTraining.local(Integer.parseInt(m.group(1)));
+    return SparkTraining.local(m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(m.group(1)));
   }
 
   /** One line per evaluation and per checkpoint, on standard output. */
@@ -167,9 +223,13 @@ public final class SparkTrain {
   }
 
   static final String USAGE = """
-      usage: SparkTrain --task TASK --method SPEC --out DIR [--set KEY=VALUE ...]
-                        [--master spark://HOST:PORT | local[N] | in-process] [--executors N] [--executor-memory 1g]
-      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (lm, overlay) with the steps'
-      micro-batch gradients computed by Spark executors of one core each; the same bits for any number of
-      executors, and as --master in-process. --set micro_batches=M fixes how a step's batch is cut.""";
+      usage: bin/spark-train.sh (or spark-submit --class dev.scalpel.spark.SparkTrain APP.jar)
+               --task TASK --method SPEC --out DIR [--set KEY=VALUE ...]
+               [--master spark://HOST:PORT | local[N] | in-process] [--executors N] [--executor-memory SIZE]
+      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (lm, overlay) with each step's
+      micro-batch gradients computed by Spark executors of one core each: the same bits for any number of
+      executors, and as --master in-process (no Spark). --set micro_batches=M fixes how a step's batch is cut;
+      `scalpel tasks` lists every task's settings. --master: default spark-submit's, else local[2] (an embedded
+      context: checks the path, no speed-up). --executors (default 2) and --executor-memory (default 1g) apply to a
+      spark:// master only. Exit status: 0 finished, 2 bad arguments, 1 the run failed.""";
 }

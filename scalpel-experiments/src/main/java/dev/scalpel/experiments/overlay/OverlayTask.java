@@ -95,6 +95,12 @@ public final class OverlayTask implements Task {
         "train_aux_acc");
   }
 
+  /** Its trainers are data-parallel: {@code micro_batches} cuts each step's batch. */
+  @Override
+  public boolean dataParallel() {
+    return true;
+  }
+
   @Override
   public List<PlotSpec> plots() {
     return List.of(

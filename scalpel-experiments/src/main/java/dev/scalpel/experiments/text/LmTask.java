@@ -84,6 +84,12 @@ public final class LmTask implements Task {
     return List.of("main_loss", "aux_loss", "test_bpb", "test_aux_bpb", "train_bpb", "train_aux_bpb");
   }
 
+  /** Its trainers are data-parallel: {@code micro_batches} cuts each step's batch. */
+  @Override
+  public boolean dataParallel() {
+    return true;
+  }
+
   @Override
   public List<PlotSpec> plots() {
     return List.of(
