@@ -16,6 +16,20 @@ package dev.scalpel.experiments;
  */
 public interface DataParallelTrainer extends Trainer {
 
+  /** The {@code micro_batches} setting of a data-parallel task whose batch is made of {@code units}. */
+  static Setting microBatchesSetting(String units) {
+    return Setting.integer("micro_batches", 1, 1, "micro-batches per step, each " + units
+        + " batch_size/micro_batches (data parallelism; 1: one batch)").atMost(1024);
+  }
+
+  /** Checks that micro_batches divides batch_size. */
+  static void checkMicroBatches(TaskSettings s) {
+    if (s.intValue("batch_size") % s.intValue("micro_batches") != 0) {
+      throw new IllegalArgumentException("micro_batches (" + s.intValue("micro_batches") + ") must divide batch_size ("
+          + s.intValue("batch_size") + ")");
+    }
+  }
+
   /** Micro-batches per step (≥ 1). */
   int microBatches();
 

@@ -29,7 +29,11 @@ class DataParallelTrainerTest {
             "context", "16", "width", "16", "heads", "2", "hidden", "32", "warmup_steps", "2", "eval_windows", "8")),
         Arguments.of("overlay", Map.of("epochs", "1", "max_steps_per_epoch", "6", "batch_size", "8",
             "micro_batches", "4", "train_samples", "64", "test_samples", "16", "eval_train_samples", "16", "width",
-            "4")));
+            "4")),
+        // pairs of different lengths: each micro-batch's bytes weighed as in the whole batch
+        Arguments.of("translate", Map.of("epochs", "1", "steps_per_epoch", "6", "batch_size", "8", "micro_batches",
+            "4", "max_bytes", "24", "width", "16", "heads", "2", "hidden", "32", "eval_pairs",
+            "8", "chrf_pairs", "0")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -226,7 +226,7 @@ public final class SparkTrain {
       usage: bin/spark-train.sh (or spark-submit --class dev.scalpel.spark.SparkTrain APP.jar)
                --task TASK --method SPEC --out DIR [--set KEY=VALUE ...]
                [--master spark://HOST:PORT | local[N] | in-process] [--executors N] [--executor-memory SIZE]
-      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (lm, overlay) with each step's
+      Trains (or resumes, from DIR's checkpoint) one run of a data-parallel task (lm, overlay, translate) with each step's
       micro-batch gradients computed by Spark executors of one core each: the same bits for any number of
       executors, and as --master in-process (no Spark). --set micro_batches=M fixes how a step's batch is cut;
       `scalpel tasks` lists every task's settings. --master: default spark-submit's, else local[2] (an embedded

@@ -29,7 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * }
  * }</pre>
  *
- * The task must be data-parallel (its trainer a {@link DataParallelTrainer}, {@code lm} and {@code overlay}); its micro-batches
+ * The task must be data-parallel (its trainer a {@link DataParallelTrainer}, {@code lm}, {@code overlay}, {@code translate}); its micro-batches
  * are fixed by its settings, so the run is the same bits as the in-process run with those settings, with any number
  * of executors.
  */

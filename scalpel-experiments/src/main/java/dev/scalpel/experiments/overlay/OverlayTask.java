@@ -68,8 +68,7 @@ public final class OverlayTask implements Task {
             .atMost(256),
         Setting.integer("max_steps_per_epoch", 0, 0, "cap on steps per epoch (0: all full batches)"),
         Setting.integer("eval_train_samples", 5000, 0, "training overlays evaluated at each epoch end (0: all)"),
-        Setting.integer("micro_batches", 1, 1, "micro-batches per step, each batch_size/micro_batches overlays "
-            + "(data parallelism; 1: one batch)").atMost(1024),
+        DataParallelTrainer.microBatchesSetting("overlays"),
         Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
             "steps between checkpoints, besides evaluations (0: at evaluations only)").operational());
   }
@@ -82,10 +81,7 @@ public final class OverlayTask implements Task {
       throw new IllegalArgumentException("batch_size (" + s.intValue("batch_size") + ") must be at most "
           + "train_samples (" + s.intValue("train_samples") + ")");
     }
-    if (s.intValue("batch_size") % s.intValue("micro_batches") != 0) {
-      throw new IllegalArgumentException("micro_batches (" + s.intValue("micro_batches") + ") must divide batch_size ("
-          + s.intValue("batch_size") + ")");
-    }
+    DataParallelTrainer.checkMicroBatches(s);
     return s;
   }
 

@@ -57,8 +57,7 @@ public final class LmTask implements Task {
     List<Setting> s = TextTrainer.commonSettings(2e-3, " (the paper's)", "windows",
         List.of(Setting.integer("context", 64, 2, "bytes of context (the window is one byte longer)").atMost(512)),
         "decoder blocks", "windows", 0.1, "each corpus's 2 KB blocks");
-    s.add(Setting.integer("micro_batches", 1, 1,
-        "micro-batches per step, each windows batch_size/micro_batches (data parallelism; 1: one batch)").atMost(1024));
+    s.add(DataParallelTrainer.microBatchesSetting("windows"));
     s.add(Setting.integer("eval_windows", 256, 1,
         "windows per corpus and split at each evaluation (at most all non-overlapping ones)"));
     s.add(Setting.integer(RunLoop.CHECKPOINT_EVERY.name(), 200, 0,
@@ -70,10 +69,7 @@ public final class LmTask implements Task {
   @Override
   public TaskSettings settings(Map<String, String> given) {
     TaskSettings s = Task.super.settings(given);
-    if (s.intValue("batch_size") % s.intValue("micro_batches") != 0) {
-      throw new IllegalArgumentException("micro_batches (" + s.intValue("micro_batches") + ") must divide batch_size ("
-          + s.intValue("batch_size") + ")");
-    }
+    DataParallelTrainer.checkMicroBatches(s);
     ByteDecoder.check(s.intValue("context"), s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
         s.intValue("hidden"));
     return s;

@@ -118,6 +118,8 @@ public final class PairCorpus {
     final long[] labels;
     final float[] weights;
     int targetBytes;
+    /** The loss's factor: 1 for a whole batch, M for one of M micro-batches (whose targetBytes is the batch's). */
+    float scale = 1;
 
     Batch(int count, int s, int t) {
       this.count = count;
@@ -131,6 +133,25 @@ public final class PairCorpus {
 
   Batch newBatch(int count) {
     return new Batch(count, sourceLength(), targetLength());
+  }
+
+  /**
+   * Fills {@code into} (micro-batch {@code micro} of {@code micros}) with rows micro·n … (micro+1)·n − 1 of
+   * {@code from} (n = into.count), keeping {@code from}'s count of target bytes and scaling the loss by
+   * {@code micros}: the mean of the M micro-batch losses is the batch's loss, each real target byte of the batch
+   * weighed 1/targetBytes as in one batch.
+   */
+  void slice(Batch from, int micro, int micros, Batch into) {
+    int n = into.count;
+    int s = sourceLength();
+    int t = targetLength();
+    System.arraycopy(from.source, micro * n * s, into.source, 0, n * s);
+    System.arraycopy(from.sourceKeys, micro * n * s, into.sourceKeys, 0, n * s);
+    System.arraycopy(from.input, micro * n * t, into.input, 0, n * t);
+    System.arraycopy(from.labels, micro * n * t, into.labels, 0, n * t);
+    System.arraycopy(from.weights, micro * n * t, into.weights, 0, n * t);
+    into.targetBytes = from.targetBytes;
+    into.scale = micros;
   }
 
   /** Fills {@code b} with {@code b.count} training pairs drawn for step {@code step} of stream {@code stream}. */

@@ -9,6 +9,8 @@ import dev.scalpel.djl.KLossStep;
 import dev.scalpel.djl.KStepResult;
 import dev.scalpel.djl.Losses;
 import dev.scalpel.djl.TorchThreads;
+import dev.scalpel.experiments.DataParallelTrainer;
+import dev.scalpel.experiments.KLossDataParallelTrainer;
 import dev.scalpel.experiments.PlotSpec;
 import dev.scalpel.experiments.RunLoop;
 import dev.scalpel.experiments.Schedule;
@@ -60,6 +62,7 @@ public final class TranslationTask implements Task {
         List.of(Setting.integer("max_bytes", 48, 1, "pairs with at most this many bytes a side are used")
             .atMost(512)),
         "blocks of the encoder and of the decoder", "pair draws", 0.2, "each corpus's pairs");
+    s.add(DataParallelTrainer.microBatchesSetting("pairs"));
     s.add(Setting.integer("eval_pairs", 256, 1,
         "pairs per corpus and split at each evaluation (at most all of them)"));
     s.add(Setting.integer("chrf_pairs", 100, 0,
@@ -73,6 +76,7 @@ public final class TranslationTask implements Task {
   @Override
   public TaskSettings settings(Map<String, String> given) {
     TaskSettings s = Task.super.settings(given);
+    DataParallelTrainer.checkMicroBatches(s);
     int len = s.intValue("max_bytes");
     ByteTranslator.check(len, len + 1, s.intValue("width"), s.intValue("layers"), s.intValue("heads"),
         s.intValue("hidden"));
@@ -83,6 +87,12 @@ public final class TranslationTask implements Task {
   public List<String> metricColumns() {
     return List.of("main_loss", "aux_loss", "test_bpb", "test_aux_bpb", "test_aux_chrf", "train_bpb",
         "train_aux_bpb");
+  }
+
+  /** Its trainers are data-parallel: {@code micro_batches} cuts each step's batch. */
+  @Override
+  public boolean dataParallel() {
+    return true;
   }
 
   @Override
@@ -121,7 +131,7 @@ public final class TranslationTask implements Task {
         PairCorpus.split("Math module", domain, len, held, seed)};
   }
 
-  private static final class TranslationTrainer extends TextTrainer {
+  private static final class TranslationTrainer extends TextTrainer implements KLossDataParallelTrainer {
     private final PairCorpus[] corpora;
     private final ByteTranslator net;
     private final Schedule schedule;
@@ -130,6 +140,10 @@ public final class TranslationTask implements Task {
     private final int evalPairs;
     private final int chrfPairs;
     private final Losses losses;
+    private final int micro;
+    private final PairCorpus.Batch[] microBatches = new PairCorpus.Batch[2];
+    private final Losses microLosses;
+    private long sampled = -1; // the step whose pairs batches hold
 
     TranslationTrainer(GradientSurgery method, TaskSettings s, PairCorpus[] corpora) {
       super(LmTask.summaryColumns(true));
@@ -156,10 +170,19 @@ public final class TranslationTask implements Task {
         batches[k] = corpora[k].newBatch(batch);
       }
       this.evalBatch = c.newBatch(EVAL_BATCH);
-      this.losses = m -> {
+      this.losses = losses(batches);
+      this.micro = s.intValue("micro_batches");
+      for (int k = 0; k < 2; k++) {
+        microBatches[k] = corpora[k].newBatch(batch / micro);
+      }
+      this.microLosses = losses(microBatches);
+    }
+
+    private Losses losses(PairCorpus.Batch[] of) {
+      return m -> {
         NDList out = new NDList();
         for (int k = 0; k < 2; k++) {
-          out.add(loss(m, batches[k]));
+          out.add(loss(m, of[k]));
         }
         return out;
       };
@@ -167,7 +190,8 @@ public final class TranslationTask implements Task {
 
     /**
      * Mean cross-entropy (nats) per real target position of batch {@code b}, on the autograd graph: −Σ w_i log p_i
-     * with w_i = 1/(real positions) on real positions and 0 on padding. No operation with a Java number
+     * with w_i = scale/(real positions) on real positions and 0 on padding (scale: 1 for a whole batch, M for one of
+     * M micro-batches, whose real positions are counted over its whole batch). No operation with a Java number
      * ({@code div(n)}, {@code mul(n)}): DJL makes such a scalar from a direct buffer and closes it at once, while
      * autograd keeps its memory for the backward pass — the garbage collector may free it before then (seen as a
      * NaN gradient in one run of many). Every tensor here lives in the step's manager until the backward passes end.
@@ -178,7 +202,7 @@ public final class TranslationTask implements Task {
       NDArray picked = logits.logSoftmax(1).mul(m.create(b.labels).oneHot(ByteTranslator.OUTPUTS)).sum(new int[] {1});
       float[] w = new float[b.weights.length];
       for (int i = 0; i < w.length; i++) {
-        w[i] = -b.weights[i] / b.targetBytes;
+        w[i] = -b.weights[i] * b.scale / b.targetBytes;
       }
       return picked.mul(m.create(w)).sum();
     }
@@ -201,13 +225,56 @@ public final class TranslationTask implements Task {
     }
 
     @Override
-    public double[] step(int epoch, int b) {
+    public double[] step(int epoch, int b) throws Exception {
+      if (micro > 1) {
+        return DataParallelTrainer.stepInProcess(this, epoch, b);
+      }
+      sample(epoch, b);
+      KStepResult r = step.step(losses);
+      return bits(r.losses());
+    }
+
+    /** The step's pairs of both corpora: a function of the seed and the step's index (drawn once per step). */
+    private void sample(int epoch, int b) {
       long index = (long) epoch * schedule.stepsPerEpoch() + b;
+      if (index == sampled) { // the step's other micro-batches: the same draw
+        return;
+      }
+      sampled = index;
       for (int k = 0; k < 2; k++) {
         corpora[k].sample(index, k, batches[k]);
       }
-      KStepResult r = step.step(losses);
-      return bits(r.losses());
+    }
+
+    @Override
+    public KLossStep kLossStep() {
+      return step;
+    }
+
+    @Override
+    public int microBatches() {
+      return micro;
+    }
+
+    @Override
+    public int losses() {
+      return 2;
+    }
+
+    /** Micro-batch m: pairs m·B/M … (m+1)·B/M − 1 of the step's draw, for both corpora, weighed as in one batch. */
+    @Override
+    public double[] microGradients(int epoch, int b, int m, float[][][] out) {
+      KLossDataParallelTrainer.checkMicroBatch(m, micro);
+      sample(epoch, b);
+      for (int k = 0; k < 2; k++) {
+        corpora[k].slice(batches[k], m, micro, microBatches[k]);
+      }
+      return gradientsInto(microLosses, out);
+    }
+
+    @Override
+    public double[] finishStep(float[][][] meanGradients, double[] meanLosses) {
+      return bits(finishWith(meanGradients, meanLosses).losses());
     }
 
     @Override
