@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On a real cluster (a master and workers in JVMs of their own; run with {@code -Dscalpel.spark.master=spark://…}):
- * the language model trained with two one-core executors ends with exactly the in-process run's metrics.
+ * the language model trained with one one-core executor and with two (one per worker) ends with exactly the
+ * in-process run's metrics and metrics.csv.
  */
 @EnabledIfSystemProperty(named = "scalpel.spark.master", matches = "spark://.+")
 class SparkClusterTest {
@@ -23,15 +24,18 @@ class SparkClusterTest {
   Path tmp;
 
   @Test
-  void twoExecutorJvmsGiveTheInProcessBits() throws Exception {
+  void oneAndTwoExecutorJvmsGiveTheInProcessBits() throws Exception {
     Task lm = Tasks.byName("lm");
     GradientSurgery bloop = GradientSurgery.parse("bloop:lambda=0.5,ema=0.1");
     RunResult here = RunLoop.of(lm, lm.settings(SparkLocalTest.SETTINGS)).run(bloop, tmp.resolve("here"), null);
-    RunResult there;
-    try (JavaSparkContext sc = SparkTraining.cluster(System.getProperty("scalpel.spark.master"), 2, "1g")) {
-      there = SparkTraining.run(sc, lm, SparkLocalTest.SETTINGS, bloop, tmp.resolve("cluster"), null);
+    for (int executors : new int[] {1, 2}) { // one worker's executor, then both workers'
+      RunResult there;
+      Path dir = tmp.resolve("cluster" + executors);
+      try (JavaSparkContext sc = SparkTraining.cluster(System.getProperty("scalpel.spark.master"), executors, "1g")) {
+        there = SparkTraining.run(sc, lm, SparkLocalTest.SETTINGS, bloop, dir, null);
+      }
+      assertEquals(here.metrics(), there.metrics(), executors + " executor(s)");
+      assertEquals(SparkLocalTest.lines(tmp.resolve("here")), SparkLocalTest.lines(dir), executors + " executor(s)");
     }
-    assertEquals(here.metrics(), there.metrics());
-    assertEquals(SparkLocalTest.lines(tmp.resolve("here")), SparkLocalTest.lines(tmp.resolve("cluster")));
   }
 }
