@@ -9,7 +9,10 @@
    auxiliary loss only where the main one does not suffer);
 3. per method, the lowest held-out main loss over λ (mean over seeds of each seed's best) and the best domain loss.
 
-    docs/results/text_verdict.py runs/lm/results.csv
+    docs/results/text_verdict.py [--ref=X,Y] runs/lm/results.csv [runs/lm-ema/results.csv ...]
+
+4. per method, the hypervolume in held-out main × domain bpb (mean ± sd over seeds, and per seed) against each
+   seed's plain-training run, and against the fixed point --ref=X,Y when given (e.g. a sweep's hypervolume.csv's).
 """
 import csv
 import math
@@ -24,8 +27,14 @@ def mean_sd(v):
     return statistics.mean(v), (statistics.stdev(v) if len(v) > 1 else float("nan"))
 
 
-def main(path):
-    rows = [r for r in csv.DictReader(open(path, newline="")) if r["status"] == "ok"]
+def main(paths, ref=None):
+    rows, seen = [], set()
+    for path in paths:  # several sweeps (e.g. the main sweep and the ρ ablation): a run counted once
+        for r in csv.DictReader(open(path, newline="")):
+            key = (r["label"], float(r["lambda"]), r["seed"])
+            if r["status"] == "ok" and key not in seen:
+                seen.add(key)
+                rows.append(r)
     chrf = "test_aux_chrf" in rows[0]
     by = defaultdict(list)
     labels = []
@@ -77,7 +86,42 @@ def main(path):
             best_dom.append(min(float(r["test_aux_bpb"]) for r in mine))
         print(f"| {label} | {mean_sd(best_aux)[0]:.3f} | {mean_sd(gains)[0]:+.3f} | {', '.join(chosen)} | "
               f"{mean_sd(best_main)[0]:.3f} | {mean_sd(best_dom)[0]:.3f} |")
+    if ref is not None:
+        hypervolumes(rows, labels, seeds, {s: ref for s in seeds}, f"the reference point ({ref[0]}, {ref[1]})")
+    if zero:
+        hypervolumes(rows, labels, seeds, {s: (float(r["test_bpb"]), float(r["test_aux_bpb"]))
+                                           for s, r in zero.items()}, "each seed's plain-training run (mixed, λ = 0)")
+
+
+def hypervolume(points, ref):
+    """Area dominated by the points (both coordinates minimised) up to ref; points beyond ref count nothing."""
+    pts = sorted(p for p in points if p[0] < ref[0] and p[1] < ref[1])
+    area, best_y, front = 0.0, math.inf, []
+    for x, y in pts:
+        if y < best_y:
+            front.append((x, y))
+            best_y = y
+    for i, (x, y) in enumerate(front):
+        nx = front[i + 1][0] if i + 1 < len(front) else ref[0]
+        area += (nx - x) * (ref[1] - y)
+    return area
+
+
+def hypervolumes(rows, labels, seeds, refs, what):
+    """Per method, the mean ± sd over seeds of the hypervolume in held-out main × domain bpb against refs[seed]."""
+    print(f"\nHypervolume in test_bpb × test_aux_bpb against {what}, mean ± sd over seeds, and per seed\n")
+    print("| method | hypervolume | per seed |")
+    print("|---|---:|---|")
+    for label in labels:
+        v = [hypervolume([(float(r["test_bpb"]), float(r["test_aux_bpb"])) for r in rows
+                          if r["label"] == label and r["seed"] == s], refs[s]) for s in seeds]
+        m = mean_sd(v)
+        print(f"| {label} | {m[0]:.4f} ± {m[1]:.4f} | {', '.join(f'{x:.4f}' for x in v)} |")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    ref = None
+    if args and args[0].startswith("--ref="):
+        ref = tuple(float(v) for v in args.pop(0)[len("--ref="):].split(","))
+    main(args, ref)
